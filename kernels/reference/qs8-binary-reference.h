@@ -1,0 +1,58 @@
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/reference/broadcast.h"
+#include "kernels/reference/requantize.h"
+
+namespace octet {
+
+// Add and Sub of int8 tensors with different scales, in 32-bit integers:
+//   acc = bias + a * a_multiplier + b * b_multiplier
+//   y   = clamp(output_zero_point + (acc >> shift), qmin, qmax)   (arithmetic shift)
+// bias folds in -(za * a_multiplier + zb * b_multiplier) and the rounding term
+// 2^(shift-1), so y = clamp(zo + round_half_up((a-za)*sa/so +- (b-zb)*sb/so)) up to
+// the multipliers' precision (the larger one is in [2^19, 2^20)).
+struct QAddParams {
+  int32_t a_multiplier = 0;
+  int32_t b_multiplier = 0;  // negative for Sub
+  int32_t bias = 0;
+  int32_t shift = 0;         // in [0, 31)
+  int32_t output_zero_point = 0;
+  int32_t qmin = -128;
+  int32_t qmax = 127;
+};
+
+// Largest input/output scale ratio Add accepts; larger ones saturate every
+// non-zero term and are rejected as a model error.
+constexpr double kMaxAddScaleRatio = 4096.0;
+
+// Derives QAddParams from the scales; false (with no change to *p) when a scale is
+// not finite and positive or a ratio exceeds kMaxAddScaleRatio.
+bool compute_qs8_add_params(float a_scale, int32_t a_zero_point, float b_scale,
+                            int32_t b_zero_point, float out_scale, int32_t out_zero_point,
+                            bool subtract, int32_t qmin, int32_t qmax, QAddParams* p);
+
+void qs8_add__reference(const BroadcastShape& bs, const int8_t* a, const int8_t* b,
+                        const QAddParams& p, int8_t* y);
+
+// Mul: y = clamp(zo + round((a - za) * (b - zb) * M)), M = sa * sb / so, with the
+// requantization of requantize.h.
+struct QMulParams {
+  int32_t a_zero_point = 0;
+  int32_t b_zero_point = 0;
+  QuantizedMultiplier multiplier;
+  int32_t output_zero_point = 0;
+  int32_t qmin = -128;
+  int32_t qmax = 127;
+};
+
+void qs8_mul__reference(const BroadcastShape& bs, const int8_t* a, const int8_t* b,
+                        const QMulParams& p, int8_t* y);
+
+enum class BinaryOp { kAdd, kSub, kMul };
+
+void f32_binary__reference(BinaryOp op, const BroadcastShape& bs, const float* a, const float* b,
+                           float out_min, float out_max, float* y);
+
+}  // namespace octet

@@ -1,0 +1,67 @@
+#include "kernels/reference/qs8-lut-reference.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace octet {
+
+void qs8_lut__reference(size_t n, const int8_t* x, const int8_t* table, int8_t* y) {
+  for (size_t i = 0; i < n; ++i) y[i] = table[int32_t{x[i]} + 128];
+}
+
+double unary_function_f64(UnaryFunction f, double x, double alpha, double beta) {
+  switch (f) {
+    case UnaryFunction::kRelu: return x > 0 ? x : 0.0;
+    case UnaryFunction::kClamp: return std::min(std::max(x, alpha), beta);
+    case UnaryFunction::kHardSwish: return x * std::min(std::max(x + 3.0, 0.0), 6.0) / 6.0;
+    case UnaryFunction::kHardSigmoid: return std::max(0.0, std::min(1.0, alpha * x + beta));
+    case UnaryFunction::kSigmoid: return 1.0 / (1.0 + std::exp(-x));
+    case UnaryFunction::kTanh: return std::tanh(x);
+    case UnaryFunction::kLeakyRelu: return x >= 0 ? x : alpha * x;
+    case UnaryFunction::kSwish: return x / (1.0 + std::exp(-x));
+    case UnaryFunction::kExp: return std::exp(x);
+    case UnaryFunction::kAbs: return std::fabs(x);
+    case UnaryFunction::kNeg: return -x;
+    case UnaryFunction::kElu: return x >= 0 ? x : alpha * (std::exp(x) - 1.0);
+    case UnaryFunction::kGelu: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  }
+  return x;
+}
+
+float unary_function_f32(UnaryFunction f, float x, float alpha, float beta) {
+  switch (f) {
+    case UnaryFunction::kRelu: return x > 0 ? x : 0.0f;
+    case UnaryFunction::kClamp: return std::min(std::max(x, alpha), beta);
+    case UnaryFunction::kHardSwish: return x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+    case UnaryFunction::kHardSigmoid: return std::max(0.0f, std::min(1.0f, alpha * x + beta));
+    case UnaryFunction::kSigmoid: return 1.0f / (1.0f + std::exp(-x));
+    case UnaryFunction::kTanh: return std::tanh(x);
+    case UnaryFunction::kLeakyRelu: return x >= 0 ? x : alpha * x;
+    case UnaryFunction::kSwish: return x / (1.0f + std::exp(-x));
+    case UnaryFunction::kExp: return std::exp(x);
+    case UnaryFunction::kAbs: return std::fabs(x);
+    case UnaryFunction::kNeg: return -x;
+    case UnaryFunction::kElu: return x >= 0 ? x : alpha * (std::exp(x) - 1.0f);
+    case UnaryFunction::kGelu: return 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f)));
+  }
+  return x;
+}
+
+void build_qs8_lut(UnaryFunction f, double alpha, double beta, float in_scale,
+                   int32_t in_zero_point, float out_scale, int32_t out_zero_point,
+                   int8_t table[256]) {
+  for (int q = -128; q <= 127; ++q) {
+    const double x = static_cast<double>(in_scale) * (q - in_zero_point);
+    const double y = unary_function_f64(f, x, alpha, beta) / out_scale;
+    double v = std::isnan(y) ? 0.0 : std::round(y) + out_zero_point;
+    v = std::min(std::max(v, -128.0), 127.0);
+    table[q + 128] = static_cast<int8_t>(v);
+  }
+}
+
+void f32_unary__reference(UnaryFunction f, float alpha, float beta, size_t n, const float* x,
+                          float* y) {
+  for (size_t i = 0; i < n; ++i) y[i] = unary_function_f32(f, x[i], alpha, beta);
+}
+
+}  // namespace octet

@@ -1,0 +1,23 @@
+// Data movement on raw elements of any type (elem_size bytes each).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/reference/broadcast.h"
+
+namespace octet {
+
+// Transpose: output dimension i is input dimension perm[i]. rank <= kMaxRank.
+void x_transpose__reference(int rank, const int64_t* in_dims, const int* perm, size_t elem_size,
+                            const void* x, void* y);
+
+enum class PadFill { kConstant, kReflect, kEdge };
+
+// Pad: pads[0..rank) before, pads[rank..2*rank) after each axis. kConstant writes
+// `constant` (elem_size bytes); kReflect mirrors without repeating the edge (each
+// pad < the axis size); kEdge repeats the edge element.
+void x_pad__reference(int rank, const int64_t* in_dims, const int64_t* pads, PadFill fill,
+                      const void* constant, size_t elem_size, const void* x, void* y);
+
+}  // namespace octet
