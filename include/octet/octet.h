@@ -1,0 +1,126 @@
+/* octet: INT8 inference runtime — C API.
+ *
+ * Every function returns an octet_status (or a plain value that cannot fail);
+ * none aborts, and no C++ exception crosses this interface. Errors carry a
+ * message: load functions write it into the caller's buffer, sessions keep the
+ * last one (octet_session_last_error).
+ *
+ * Threads: an octet_model is immutable after loading and may be shared by any
+ * number of sessions on any threads. An octet_session is used by one thread at a
+ * time. Releasing a model while sessions still use it is allowed: each session
+ * keeps the model alive until the session itself is released.
+ */
+#ifndef OCTET_OCTET_H_
+#define OCTET_OCTET_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum octet_status {
+  OCTET_OK = 0,
+  OCTET_INVALID_ARGUMENT = 1, /* a bad argument: null pointer, index or size */
+  OCTET_INVALID_MODEL = 2,    /* the model file is malformed or inconsistent */
+  OCTET_UNSUPPORTED = 3,      /* a well-formed model using something this runtime lacks */
+  OCTET_OUT_OF_MEMORY = 4,
+  OCTET_IO_ERROR = 5,         /* the file could not be opened or read */
+  OCTET_INVALID_STATE = 6,    /* e.g. invoke before every input was set */
+  OCTET_INTERNAL = 7
+} octet_status;
+
+typedef enum octet_dtype { OCTET_FLOAT32 = 0, OCTET_INT8 = 1, OCTET_INT32 = 2 } octet_dtype;
+
+#define OCTET_MAX_RANK 8
+
+typedef struct octet_model octet_model;
+typedef struct octet_session octet_session;
+
+/* Description of a graph input or output. Pointers stay valid while the model lives. */
+typedef struct octet_tensor_info {
+  const char* name;
+  octet_dtype dtype;          /* type of the runtime tensor (raw accessors) */
+  int rank;
+  int64_t dims[OCTET_MAX_RANK]; /* runtime shape: NHWC for 4-D tensors */
+  int nchw;                   /* 1: float accessors use NCHW order (dims N, C, H, W below) */
+  int64_t float_dims[OCTET_MAX_RANK]; /* shape seen by the float accessors */
+  size_t element_count;
+  size_t raw_size;            /* bytes of the raw runtime tensor */
+  float scale;                /* quantization of INT8 tensors (else 0 and 0) */
+  int32_t zero_point;
+} octet_tensor_info;
+
+/* Returns a static, human-readable name of a status. */
+const char* octet_status_string(octet_status status);
+
+/* Loads a model from a file (memory-mapped; weights are used in place). On
+ * failure *model is NULL and, when error is not NULL, a message of at most
+ * error_size - 1 bytes is written there. */
+octet_status octet_model_load_file(const char* path, octet_model** model, char* error,
+                                   size_t error_size);
+/* Loads a model from memory; the bytes are copied, so the caller may free them. */
+octet_status octet_model_load_memory(const void* data, size_t size, octet_model** model,
+                                     char* error, size_t error_size);
+/* Drops the caller's reference; NULL is ignored. */
+void octet_model_release(octet_model* model);
+
+size_t octet_model_num_inputs(const octet_model* model);
+size_t octet_model_num_outputs(const octet_model* model);
+octet_status octet_model_input_info(const octet_model* model, size_t index, octet_tensor_info* info);
+octet_status octet_model_output_info(const octet_model* model, size_t index, octet_tensor_info* info);
+/* Index of a named input/output, or -1. */
+int octet_model_find_input(const octet_model* model, const char* name);
+int octet_model_find_output(const octet_model* model, const char* name);
+/* Activation memory one session needs, and the lower bound it is measured against
+ * (the largest sum of tensors alive at once). */
+octet_status octet_model_arena_size(const octet_model* model, size_t* arena_bytes,
+                                    size_t* lower_bound_bytes);
+size_t octet_model_num_operators(const octet_model* model);
+
+typedef struct octet_session_options {
+  int num_threads;      /* >= 1; default 1 */
+  int enable_profiling; /* nonzero: time every operator on each invoke */
+} octet_session_options;
+
+/* Fills the defaults. */
+void octet_session_options_init(octet_session_options* options);
+
+/* options may be NULL for the defaults. */
+octet_status octet_session_create(octet_model* model, const octet_session_options* options,
+                                  octet_session** session, char* error, size_t error_size);
+void octet_session_release(octet_session* session);
+/* Message of the last failed call on this session ("" if none). */
+const char* octet_session_last_error(const octet_session* session);
+
+/* Float input, count elements in the float accessor order (NCHW when info.nchw);
+ * quantized on the way in for INT8 inputs (round half to even, saturating; NaN -> 0). */
+octet_status octet_session_set_input_float(octet_session* session, size_t index, const float* data,
+                                           size_t count);
+/* Raw input: exactly info.raw_size bytes in the runtime layout and type. */
+octet_status octet_session_set_input_raw(octet_session* session, size_t index, const void* data,
+                                         size_t size);
+/* Runs the model. Every input must have been set since the session was created. */
+octet_status octet_session_invoke(octet_session* session);
+/* Float output (dequantized for INT8 outputs; NCHW when info.nchw). */
+octet_status octet_session_get_output_float(octet_session* session, size_t index, float* data,
+                                            size_t count);
+octet_status octet_session_get_output_raw(octet_session* session, size_t index, void* data,
+                                          size_t size);
+
+/* Per-operator timing of the last invoke (requires enable_profiling). */
+typedef struct octet_operator_profile {
+  const char* name;   /* operator name from the model */
+  const char* type;   /* e.g. "Conv2D" */
+  const char* kernel; /* kernel variant that ran, e.g. "qs8_conv2d__reference" */
+  uint64_t time_ns;
+} octet_operator_profile;
+octet_status octet_session_operator_profile(const octet_session* session, size_t index,
+                                            octet_operator_profile* profile);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OCTET_OCTET_H_ */

@@ -1,0 +1,236 @@
+// The C API: handles around Model and Session; every entry point catches all
+// exceptions so none crosses into C.
+#include <cstdio>
+#include <functional>
+#include <cstring>
+#include <new>
+#include <string>
+
+#include "octet/octet.h"
+#include "runtime/model.h"
+#include "runtime/session.h"
+
+struct octet_model {
+  std::shared_ptr<const octet::Model> model;
+};
+
+struct octet_session {
+  std::unique_ptr<octet::Session> session;
+  std::string last_error;
+};
+
+namespace {
+
+void write_error(char* buf, size_t size, const std::string& msg) {
+  if (buf == nullptr || size == 0) return;
+  const size_t n = msg.size() < size - 1 ? msg.size() : size - 1;
+  std::memcpy(buf, msg.data(), n);
+  buf[n] = '\0';
+}
+
+template <typename F>
+octet_status guarded(char* error, size_t error_size, F&& f) {
+  write_error(error, error_size, "");
+  try {
+    const octet::Status st = f();
+    if (!st.ok()) write_error(error, error_size, st.message());
+    return st.code();
+  } catch (const std::bad_alloc&) {
+    write_error(error, error_size, "out of memory");
+    return OCTET_OUT_OF_MEMORY;
+  } catch (...) {
+    write_error(error, error_size, "internal error");
+    return OCTET_INTERNAL;
+  }
+}
+
+octet_status session_call(octet_session* s, const std::function<octet::Status()>& f) {
+  if (s == nullptr) return OCTET_INVALID_ARGUMENT;
+  try {
+    const octet::Status st = f();
+    s->last_error = st.ok() ? std::string() : st.message();
+    return st.code();
+  } catch (const std::bad_alloc&) {
+    s->last_error = "out of memory";
+    return OCTET_OUT_OF_MEMORY;
+  } catch (...) {
+    s->last_error = "internal error";
+    return OCTET_INTERNAL;
+  }
+}
+
+octet_status load(std::unique_ptr<octet::ModelBytes> bytes, octet_model** model, char* error, size_t error_size) {
+  return guarded(error, error_size, [&]() -> octet::Status {
+    std::shared_ptr<const octet::Model> m;
+    OCTET_RETURN_IF_ERROR(octet::Model::Load(std::move(bytes), &m));
+    auto* h = new (std::nothrow) octet_model{std::move(m)};
+    if (h == nullptr) return octet::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+    *model = h;
+    return octet::Status::Ok();
+  });
+}
+
+octet_status fill_info(const octet_model* model, size_t index, bool input, octet_tensor_info* info) {
+  if (model == nullptr || info == nullptr) return OCTET_INVALID_ARGUMENT;
+  const auto& ios = input ? model->model->inputs() : model->model->outputs();
+  if (index >= ios.size()) return OCTET_INVALID_ARGUMENT;
+  const octet::GraphIO& io = ios[index];
+  const octet::Tensor& t = model->model->tensors()[io.tensor];
+  std::memset(info, 0, sizeof(*info));
+  info->name = io.name.c_str();
+  info->dtype = t.type == octet::DType::kInt8 ? OCTET_INT8 : t.type == octet::DType::kInt32 ? OCTET_INT32 : OCTET_FLOAT32;
+  info->rank = t.rank();
+  for (int d = 0; d < t.rank(); ++d) info->dims[d] = t.shape[d];
+  info->nchw = io.nchw ? 1 : 0;
+  for (int d = 0; d < t.rank(); ++d) info->float_dims[d] = t.shape[d];
+  if (io.nchw) {
+    info->float_dims[1] = t.shape[3];
+    info->float_dims[2] = t.shape[1];
+    info->float_dims[3] = t.shape[2];
+  }
+  info->element_count = t.elements;
+  info->raw_size = t.bytes;
+  if (t.type == octet::DType::kInt8) {
+    info->scale = t.scale();
+    info->zero_point = t.zero_point();
+  }
+  return OCTET_OK;
+}
+
+int find_io(const octet_model* model, const char* name, bool input) {
+  if (model == nullptr || name == nullptr) return -1;
+  const auto& ios = input ? model->model->inputs() : model->model->outputs();
+  for (size_t i = 0; i < ios.size(); ++i) {
+    if (ios[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* octet_status_string(octet_status status) {
+  switch (status) {
+    case OCTET_OK: return "ok";
+    case OCTET_INVALID_ARGUMENT: return "invalid argument";
+    case OCTET_INVALID_MODEL: return "invalid model";
+    case OCTET_UNSUPPORTED: return "unsupported";
+    case OCTET_OUT_OF_MEMORY: return "out of memory";
+    case OCTET_IO_ERROR: return "I/O error";
+    case OCTET_INVALID_STATE: return "invalid state";
+    case OCTET_INTERNAL: return "internal error";
+  }
+  return "unknown status";
+}
+
+octet_status octet_model_load_file(const char* path, octet_model** model, char* error, size_t error_size) {
+  if (model == nullptr || path == nullptr) {
+    write_error(error, error_size, "null argument");
+    return OCTET_INVALID_ARGUMENT;
+  }
+  *model = nullptr;
+  std::unique_ptr<octet::ModelBytes> bytes;
+  const octet_status st = guarded(error, error_size, [&] { return octet::map_model_file(path, &bytes); });
+  if (st != OCTET_OK) return st;
+  return load(std::move(bytes), model, error, error_size);
+}
+
+octet_status octet_model_load_memory(const void* data, size_t size, octet_model** model, char* error, size_t error_size) {
+  if (model == nullptr) {
+    write_error(error, error_size, "null argument");
+    return OCTET_INVALID_ARGUMENT;
+  }
+  *model = nullptr;
+  std::unique_ptr<octet::ModelBytes> bytes;
+  const octet_status st = guarded(error, error_size, [&] { return octet::copy_model_bytes(data, size, &bytes); });
+  if (st != OCTET_OK) return st;
+  return load(std::move(bytes), model, error, error_size);
+}
+
+void octet_model_release(octet_model* model) { delete model; }
+
+size_t octet_model_num_inputs(const octet_model* model) { return model ? model->model->inputs().size() : 0; }
+size_t octet_model_num_outputs(const octet_model* model) { return model ? model->model->outputs().size() : 0; }
+size_t octet_model_num_operators(const octet_model* model) { return model ? model->model->operators().size() : 0; }
+
+octet_status octet_model_input_info(const octet_model* model, size_t index, octet_tensor_info* info) {
+  return fill_info(model, index, true, info);
+}
+octet_status octet_model_output_info(const octet_model* model, size_t index, octet_tensor_info* info) {
+  return fill_info(model, index, false, info);
+}
+int octet_model_find_input(const octet_model* model, const char* name) { return find_io(model, name, true); }
+int octet_model_find_output(const octet_model* model, const char* name) { return find_io(model, name, false); }
+
+octet_status octet_model_arena_size(const octet_model* model, size_t* arena_bytes, size_t* lower_bound_bytes) {
+  if (model == nullptr) return OCTET_INVALID_ARGUMENT;
+  if (arena_bytes) *arena_bytes = model->model->arena_plan().arena_bytes;
+  if (lower_bound_bytes) *lower_bound_bytes = model->model->arena_plan().lower_bound_bytes;
+  return OCTET_OK;
+}
+
+void octet_session_options_init(octet_session_options* options) {
+  if (options == nullptr) return;
+  options->num_threads = 1;
+  options->enable_profiling = 0;
+}
+
+octet_status octet_session_create(octet_model* model, const octet_session_options* options, octet_session** session,
+                                  char* error, size_t error_size) {
+  if (model == nullptr || session == nullptr) {
+    write_error(error, error_size, "null argument");
+    return OCTET_INVALID_ARGUMENT;
+  }
+  *session = nullptr;
+  return guarded(error, error_size, [&]() -> octet::Status {
+    octet::SessionOptions o;
+    if (options != nullptr) {
+      o.num_threads = options->num_threads;
+      o.enable_profiling = options->enable_profiling != 0;
+    }
+    std::unique_ptr<octet::Session> s;
+    OCTET_RETURN_IF_ERROR(octet::Session::Create(model->model, o, &s));
+    auto* h = new (std::nothrow) octet_session();
+    if (h == nullptr) return octet::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+    h->session = std::move(s);
+    *session = h;
+    return octet::Status::Ok();
+  });
+}
+
+void octet_session_release(octet_session* session) { delete session; }
+
+const char* octet_session_last_error(const octet_session* session) {
+  return session ? session->last_error.c_str() : "null session";
+}
+
+octet_status octet_session_set_input_float(octet_session* s, size_t index, const float* data, size_t count) {
+  return session_call(s, [&] { return s->session->set_input_float(index, data, count); });
+}
+octet_status octet_session_set_input_raw(octet_session* s, size_t index, const void* data, size_t size) {
+  return session_call(s, [&] { return s->session->set_input_raw(index, data, size); });
+}
+octet_status octet_session_invoke(octet_session* s) {
+  return session_call(s, [&] { return s->session->invoke(); });
+}
+octet_status octet_session_get_output_float(octet_session* s, size_t index, float* data, size_t count) {
+  return session_call(s, [&] { return s->session->get_output_float(index, data, count); });
+}
+octet_status octet_session_get_output_raw(octet_session* s, size_t index, void* data, size_t size) {
+  return session_call(s, [&] { return s->session->get_output_raw(index, data, size); });
+}
+
+octet_status octet_session_operator_profile(const octet_session* s, size_t index, octet_operator_profile* profile) {
+  if (s == nullptr || profile == nullptr) return OCTET_INVALID_ARGUMENT;
+  const auto& ops = s->session->model().operators();
+  if (index >= ops.size()) return OCTET_INVALID_ARGUMENT;
+  if (!s->session->profiling()) return OCTET_INVALID_STATE;
+  profile->name = ops[index]->name.c_str();
+  profile->type = ops[index]->type;
+  profile->kernel = ops[index]->kernel;
+  profile->time_ns = s->session->operator_times_ns()[index];
+  return OCTET_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,139 @@
+// Reshape, Transpose and Pad: data movement.
+#include <cstring>
+#include <new>
+
+#include "kernels/reference/qs8-quantize-reference.h"
+#include "kernels/reference/x-layout-reference.h"
+#include "runtime/ops/op_util.h"
+#include "runtime/ops/registry.h"
+
+namespace octet {
+
+namespace {
+
+class Reshape final : public Operator {
+ public:
+  size_t bytes = 0;
+  void run(const ExecContext& ctx) const override {
+    if (bytes != 0) std::memcpy(ctx.data[outputs[0]], ctx.data[inputs[0]], bytes);
+  }
+};
+
+class Transpose final : public Operator {
+ public:
+  int rank = 0;
+  int64_t dims[kMaxRank] = {};
+  int perm[kMaxRank] = {};
+  size_t elem_size = 1;
+  void run(const ExecContext& ctx) const override {
+    x_transpose__reference(rank, dims, perm, elem_size, ctx.data[inputs[0]], ctx.data[outputs[0]]);
+  }
+};
+
+class Pad final : public Operator {
+ public:
+  int rank = 0;
+  int64_t dims[kMaxRank] = {};
+  int64_t pads[2 * kMaxRank] = {};
+  PadFill fill = PadFill::kConstant;
+  uint8_t constant[4] = {};
+  size_t elem_size = 1;
+  void run(const ExecContext& ctx) const override {
+    x_pad__reference(rank, dims, pads, fill, constant, elem_size, ctx.data[inputs[0]], ctx.data[outputs[0]]);
+  }
+};
+
+}  // namespace
+
+Status create_reshape(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
+  OCTET_RETURN_IF_ERROR(expect_io_count(c, 1, 1, 1));
+  const Tensor& x = c.input(0);
+  const Tensor& y = c.output(0);
+  OCTET_RETURN_IF_ERROR(expect_same_quantization(c, x, y));
+  if (x.elements != y.elements) return c.error() << "input " << shape_string(x.shape) << " and output " << shape_string(y.shape) << " differ in size";
+  std::unique_ptr<Reshape> op(new (std::nothrow) Reshape());
+  if (!op) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+  op->bytes = x.bytes;
+  op->type = "Reshape";
+  op->kernel = "memcpy";
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+Status create_transpose(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
+  const auto* o = c.op->options_as_TransposeOptions();
+  OCTET_RETURN_IF_ERROR(expect_io_count(c, 1, 1, 1));
+  const Tensor& x = c.input(0);
+  const Tensor& y = c.output(0);
+  OCTET_RETURN_IF_ERROR(expect_same_quantization(c, x, y));
+  std::unique_ptr<Transpose> op(new (std::nothrow) Transpose());
+  if (!op) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+  op->rank = x.rank();
+  if (o->perm() == nullptr || static_cast<int>(o->perm()->size()) != op->rank || y.rank() != op->rank) {
+    return c.error() << "perm must have one entry per axis of the input (rank " << op->rank << ")";
+  }
+  bool seen[kMaxRank] = {};
+  for (int d = 0; d < op->rank; ++d) {
+    const int p = o->perm()->Get(d);
+    if (p < 0 || p >= op->rank || seen[p]) return c.error() << "perm is not a permutation of 0.." << op->rank - 1;
+    seen[p] = true;
+    op->perm[d] = p;
+    op->dims[d] = x.shape[d];
+  }
+  for (int d = 0; d < op->rank; ++d) {
+    if (y.shape[d] != x.shape[op->perm[d]]) return c.error() << "output shape " << shape_string(y.shape) << " does not match the permuted input";
+  }
+  op->elem_size = dtype_size(x.type);
+  op->type = "Transpose";
+  op->kernel = "x_transpose__reference";
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+Status create_pad(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
+  const auto* o = c.op->options_as_PadOptions();
+  OCTET_RETURN_IF_ERROR(expect_io_count(c, 1, 1, 1));
+  const Tensor& x = c.input(0);
+  const Tensor& y = c.output(0);
+  OCTET_RETURN_IF_ERROR(expect_same_quantization(c, x, y));
+  std::unique_ptr<Pad> op(new (std::nothrow) Pad());
+  if (!op) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+  op->rank = x.rank();
+  if (y.rank() != op->rank || o->pads() == nullptr || static_cast<int>(o->pads()->size()) != 2 * op->rank) {
+    return c.error() << "pads must have 2 * rank entries";
+  }
+  switch (o->mode()) {
+    case fb::PadMode::CONSTANT: op->fill = PadFill::kConstant; break;
+    case fb::PadMode::REFLECT: op->fill = PadFill::kReflect; break;
+    case fb::PadMode::EDGE: op->fill = PadFill::kEdge; break;
+    default: return c.error(OCTET_UNSUPPORTED) << "unknown pad mode";
+  }
+  for (int d = 0; d < op->rank; ++d) {
+    const int64_t before = o->pads()->Get(d), after = o->pads()->Get(op->rank + d);
+    if (before < 0 || after < 0) return c.error(OCTET_UNSUPPORTED) << "negative pads (cropping) are not supported";
+    if (y.shape[d] != x.shape[d] + before + after) return c.error() << "output shape " << shape_string(y.shape) << " does not match the padded input";
+    if (op->fill == PadFill::kReflect && (before >= x.shape[d] || after >= x.shape[d]) && (before | after) != 0) {
+      return c.error() << "reflect pads must be smaller than the axis (" << x.shape[d] << ")";
+    }
+    if (op->fill != PadFill::kConstant && x.shape[d] == 0 && (before | after) != 0) return c.error() << "cannot reflect or extend an empty axis";
+    op->dims[d] = x.shape[d];
+    op->pads[d] = before;
+    op->pads[op->rank + d] = after;
+  }
+  op->elem_size = dtype_size(x.type);
+  if (x.type == DType::kInt8) {
+    op->constant[0] = static_cast<uint8_t>(quantize_value_s8(o->constant_value(), x.scale(), x.zero_point()));
+  } else if (x.type == DType::kFloat32) {
+    const float v = o->constant_value();
+    std::memcpy(op->constant, &v, 4);
+  } else {
+    const int32_t v = static_cast<int32_t>(o->constant_value());
+    std::memcpy(op->constant, &v, 4);
+  }
+  op->type = "Pad";
+  op->kernel = "x_pad__reference";
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+}  // namespace octet

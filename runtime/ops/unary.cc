@@ -1,0 +1,65 @@
+// Element-wise unary ops: int8 through the model's 256-entry table, float directly.
+#include <new>
+
+#include "kernels/reference/qs8-lut-reference.h"
+#include "runtime/ops/op_util.h"
+#include "runtime/ops/registry.h"
+
+namespace octet {
+
+namespace {
+
+class Unary final : public Operator {
+ public:
+  bool quantized = false;
+  int8_t table[256] = {};
+  UnaryFunction function = UnaryFunction::kRelu;
+  float alpha = 0, beta = 0;
+  size_t n = 0;
+  void run(const ExecContext& ctx) const override {
+    if (quantized) qs8_lut__reference(n, ctx.tensor<const int8_t>(inputs[0]), table, ctx.tensor<int8_t>(outputs[0]));
+    else f32_unary__reference(function, alpha, beta, n, ctx.tensor<const float>(inputs[0]), ctx.tensor<float>(outputs[0]));
+  }
+};
+
+}  // namespace
+
+Status create_unary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
+  const auto* o = c.op->options_as_UnaryOptions();
+  OCTET_RETURN_IF_ERROR(expect_io_count(c, 1, 1, 1));
+  const Tensor& x = c.input(0);
+  const Tensor& y = c.output(0);
+  OCTET_RETURN_IF_ERROR(expect_type(c, y, x.type, "output"));
+  if (x.shape != y.shape) return c.error() << "input " << shape_string(x.shape) << " and output " << shape_string(y.shape) << " differ";
+  std::unique_ptr<Unary> op(new (std::nothrow) Unary());
+  if (!op) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+  op->n = x.elements;
+  const int kind = static_cast<int>(o->kind());
+  if (kind < static_cast<int>(fb::UnaryKind::MIN) || kind > static_cast<int>(fb::UnaryKind::MAX)) {
+    return c.error(OCTET_UNSUPPORTED) << "unknown unary kind " << kind;
+  }
+  const char* kind_name = fb::EnumNameUnaryKind(o->kind());
+  op->type = kind_name;
+  if (x.type == DType::kInt8) {
+    if (!x.per_tensor_quantized() || !y.per_tensor_quantized()) return c.error() << "input and output must be quantized per tensor";
+    if (o->table() == nullptr || o->table()->size() != 256) return c.error() << "int8 unary op needs a table of 256 entries";
+    for (int i = 0; i < 256; ++i) op->table[i] = o->table()->Get(i);
+    op->quantized = true;
+    op->kernel = "qs8_lut__reference";
+  } else if (x.type == DType::kFloat32) {
+    if (o->kind() == fb::UnaryKind::TABLE) return c.error() << "a TABLE op needs int8 tensors";
+    op->function = static_cast<UnaryFunction>(kind - 1);  // UnaryKind lists TABLE first, then UnaryFunction's order
+    op->alpha = o->alpha();
+    op->beta = o->beta();
+    op->kernel = "f32_unary__reference";
+  } else {
+    return c.error(OCTET_UNSUPPORTED) << "int32 unary op";
+  }
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+}  // namespace octet
+
+static_assert(static_cast<int>(octet::fb::UnaryKind::GELU) - 1 == static_cast<int>(octet::UnaryFunction::kGelu),
+              "UnaryKind (after TABLE) and UnaryFunction must list the functions in the same order");
