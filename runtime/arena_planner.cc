@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <numeric>
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 size_t align_up(size_t v) { return (v + kArenaAlignment - 1) / kArenaAlignment * kArenaAlignment; }
@@ -58,4 +58,4 @@ ArenaPlan plan_arena(const std::vector<TensorLifetime>& lifetimes) {
   return plan;
 }
 
-}  // namespace octet
+}  // namespace octet::rt

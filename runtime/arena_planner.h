@@ -4,7 +4,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace octet {
+namespace octet::rt {
 
 constexpr size_t kArenaAlignment = 64;
 
@@ -26,4 +26,4 @@ struct ArenaPlan {
 // lifetime intersects its own. Tensors with bytes == 0 get offset 0 and no space.
 ArenaPlan plan_arena(const std::vector<TensorLifetime>& lifetimes);
 
-}  // namespace octet
+}  // namespace octet::rt

@@ -11,11 +11,11 @@
 #include "runtime/session.h"
 
 struct octet_model {
-  std::shared_ptr<const octet::Model> model;
+  std::shared_ptr<const octet::rt::Model> model;
 };
 
 struct octet_session {
-  std::unique_ptr<octet::Session> session;
+  std::unique_ptr<octet::rt::Session> session;
   std::string last_error;
 };
 
@@ -32,7 +32,7 @@ template <typename F>
 octet_status guarded(char* error, size_t error_size, F&& f) {
   write_error(error, error_size, "");
   try {
-    const octet::Status st = f();
+    const octet::rt::Status st = f();
     if (!st.ok()) write_error(error, error_size, st.message());
     return st.code();
   } catch (const std::bad_alloc&) {
@@ -44,10 +44,10 @@ octet_status guarded(char* error, size_t error_size, F&& f) {
   }
 }
 
-octet_status session_call(octet_session* s, const std::function<octet::Status()>& f) {
+octet_status session_call(octet_session* s, const std::function<octet::rt::Status()>& f) {
   if (s == nullptr) return OCTET_INVALID_ARGUMENT;
   try {
-    const octet::Status st = f();
+    const octet::rt::Status st = f();
     s->last_error = st.ok() ? std::string() : st.message();
     return st.code();
   } catch (const std::bad_alloc&) {
@@ -59,14 +59,14 @@ octet_status session_call(octet_session* s, const std::function<octet::Status()>
   }
 }
 
-octet_status load(std::unique_ptr<octet::ModelBytes> bytes, octet_model** model, char* error, size_t error_size) {
-  return guarded(error, error_size, [&]() -> octet::Status {
-    std::shared_ptr<const octet::Model> m;
-    OCTET_RETURN_IF_ERROR(octet::Model::Load(std::move(bytes), &m));
+octet_status load(std::unique_ptr<octet::rt::ModelBytes> bytes, octet_model** model, char* error, size_t error_size) {
+  return guarded(error, error_size, [&]() -> octet::rt::Status {
+    std::shared_ptr<const octet::rt::Model> m;
+    OCTET_RETURN_IF_ERROR(octet::rt::Model::Load(std::move(bytes), &m));
     auto* h = new (std::nothrow) octet_model{std::move(m)};
-    if (h == nullptr) return octet::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+    if (h == nullptr) return octet::rt::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
     *model = h;
-    return octet::Status::Ok();
+    return octet::rt::Status::Ok();
   });
 }
 
@@ -74,11 +74,11 @@ octet_status fill_info(const octet_model* model, size_t index, bool input, octet
   if (model == nullptr || info == nullptr) return OCTET_INVALID_ARGUMENT;
   const auto& ios = input ? model->model->inputs() : model->model->outputs();
   if (index >= ios.size()) return OCTET_INVALID_ARGUMENT;
-  const octet::GraphIO& io = ios[index];
-  const octet::Tensor& t = model->model->tensors()[io.tensor];
+  const octet::rt::GraphIO& io = ios[index];
+  const octet::rt::Tensor& t = model->model->tensors()[io.tensor];
   std::memset(info, 0, sizeof(*info));
   info->name = io.name.c_str();
-  info->dtype = t.type == octet::DType::kInt8 ? OCTET_INT8 : t.type == octet::DType::kInt32 ? OCTET_INT32 : OCTET_FLOAT32;
+  info->dtype = t.type == octet::rt::DType::kInt8 ? OCTET_INT8 : t.type == octet::rt::DType::kInt32 ? OCTET_INT32 : OCTET_FLOAT32;
   info->rank = t.rank();
   for (int d = 0; d < t.rank(); ++d) info->dims[d] = t.shape[d];
   info->nchw = io.nchw ? 1 : 0;
@@ -90,7 +90,7 @@ octet_status fill_info(const octet_model* model, size_t index, bool input, octet
   }
   info->element_count = t.elements;
   info->raw_size = t.bytes;
-  if (t.type == octet::DType::kInt8) {
+  if (t.type == octet::rt::DType::kInt8) {
     info->scale = t.scale();
     info->zero_point = t.zero_point();
   }
@@ -130,8 +130,8 @@ octet_status octet_model_load_file(const char* path, octet_model** model, char* 
     return OCTET_INVALID_ARGUMENT;
   }
   *model = nullptr;
-  std::unique_ptr<octet::ModelBytes> bytes;
-  const octet_status st = guarded(error, error_size, [&] { return octet::map_model_file(path, &bytes); });
+  std::unique_ptr<octet::rt::ModelBytes> bytes;
+  const octet_status st = guarded(error, error_size, [&] { return octet::rt::map_model_file(path, &bytes); });
   if (st != OCTET_OK) return st;
   return load(std::move(bytes), model, error, error_size);
 }
@@ -142,8 +142,8 @@ octet_status octet_model_load_memory(const void* data, size_t size, octet_model*
     return OCTET_INVALID_ARGUMENT;
   }
   *model = nullptr;
-  std::unique_ptr<octet::ModelBytes> bytes;
-  const octet_status st = guarded(error, error_size, [&] { return octet::copy_model_bytes(data, size, &bytes); });
+  std::unique_ptr<octet::rt::ModelBytes> bytes;
+  const octet_status st = guarded(error, error_size, [&] { return octet::rt::copy_model_bytes(data, size, &bytes); });
   if (st != OCTET_OK) return st;
   return load(std::move(bytes), model, error, error_size);
 }
@@ -183,19 +183,19 @@ octet_status octet_session_create(octet_model* model, const octet_session_option
     return OCTET_INVALID_ARGUMENT;
   }
   *session = nullptr;
-  return guarded(error, error_size, [&]() -> octet::Status {
-    octet::SessionOptions o;
+  return guarded(error, error_size, [&]() -> octet::rt::Status {
+    octet::rt::SessionOptions o;
     if (options != nullptr) {
       o.num_threads = options->num_threads;
       o.enable_profiling = options->enable_profiling != 0;
     }
-    std::unique_ptr<octet::Session> s;
-    OCTET_RETURN_IF_ERROR(octet::Session::Create(model->model, o, &s));
+    std::unique_ptr<octet::rt::Session> s;
+    OCTET_RETURN_IF_ERROR(octet::rt::Session::Create(model->model, o, &s));
     auto* h = new (std::nothrow) octet_session();
-    if (h == nullptr) return octet::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+    if (h == nullptr) return octet::rt::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
     h->session = std::move(s);
     *session = h;
-    return octet::Status::Ok();
+    return octet::rt::Status::Ok();
   });
 }
 

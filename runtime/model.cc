@@ -8,7 +8,7 @@
 
 #include "octet/schema/octet_generated.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -290,4 +290,4 @@ std::string shape_string(const std::vector<int64_t>& shape) {
   return s + "]";
 }
 
-}  // namespace octet
+}  // namespace octet::rt

@@ -12,7 +12,7 @@
 #include "runtime/status.h"
 #include "runtime/tensor.h"
 
-namespace octet {
+namespace octet::rt {
 
 struct GraphIO {
   std::string name;
@@ -40,4 +40,4 @@ class Model {
   ArenaPlan plan_;
 };
 
-}  // namespace octet
+}  // namespace octet::rt

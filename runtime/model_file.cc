@@ -10,7 +10,7 @@
 #include <cstring>
 #include <new>
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -86,4 +86,4 @@ Status copy_model_bytes(const void* data, size_t size, std::unique_ptr<ModelByte
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

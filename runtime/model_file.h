@@ -10,7 +10,7 @@
 
 #include "runtime/status.h"
 
-namespace octet {
+namespace octet::rt {
 
 class ModelBytes {
  public:
@@ -26,4 +26,4 @@ class ModelBytes {
 Status map_model_file(const char* path, std::unique_ptr<ModelBytes>* out);
 Status copy_model_bytes(const void* data, size_t size, std::unique_ptr<ModelBytes>* out);
 
-}  // namespace octet
+}  // namespace octet::rt

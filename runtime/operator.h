@@ -13,11 +13,11 @@
 #include "runtime/status.h"
 #include "runtime/tensor.h"
 
-namespace octet {
-
-namespace fb {
+namespace octet::fb {
 struct Operator;
 }
+
+namespace octet::rt {
 
 // What run() sees: one data pointer per tensor of the model, and the thread pool.
 struct ExecContext {
@@ -84,4 +84,4 @@ void parallel_for(pthreadpool_t pool, size_t range, size_t tile, const F& body) 
       &c, range, tile, 0);
 }
 
-}  // namespace octet
+}  // namespace octet::rt

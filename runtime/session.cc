@@ -7,7 +7,7 @@
 
 #include "kernels/reference/qs8-quantize-reference.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -146,4 +146,4 @@ Status Session::get_output_raw(size_t index, void* data, size_t size) const {
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

@@ -12,7 +12,7 @@
 #include "runtime/model.h"
 #include "runtime/status.h"
 
-namespace octet {
+namespace octet::rt {
 
 struct SessionOptions {
   int num_threads = 1;
@@ -46,4 +46,4 @@ class Session {
   std::vector<uint64_t> times_ns_;
 };
 
-}  // namespace octet
+}  // namespace octet::rt

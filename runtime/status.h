@@ -7,7 +7,7 @@
 
 #include "octet/octet.h"
 
-namespace octet {
+namespace octet::rt {
 
 class Status {
  public:
@@ -41,8 +41,8 @@ class Error {
 
 #define OCTET_RETURN_IF_ERROR(expr)      \
   do {                                   \
-    ::octet::Status _st = (expr);        \
+    ::octet::rt::Status _st = (expr);        \
     if (!_st.ok()) return _st;           \
   } while (0)
 
-}  // namespace octet
+}  // namespace octet::rt

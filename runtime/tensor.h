@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace octet {
+namespace octet::rt {
 
 enum class DType : uint8_t { kFloat32 = 0, kInt8 = 1, kInt32 = 2 };
 
@@ -36,4 +36,4 @@ struct Tensor {
 
 std::string shape_string(const std::vector<int64_t>& shape);
 
-}  // namespace octet
+}  // namespace octet::rt

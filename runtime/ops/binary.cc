@@ -5,7 +5,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -90,4 +90,4 @@ Status create_binary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

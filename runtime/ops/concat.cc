@@ -6,7 +6,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -116,4 +116,4 @@ Status create_requantize(const OpBuildContext& c, std::unique_ptr<Operator>* out
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

@@ -8,7 +8,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -233,4 +233,4 @@ Status create_fully_connected(const OpBuildContext& c, std::unique_ptr<Operator>
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

@@ -7,7 +7,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -136,4 +136,4 @@ Status create_pad(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

@@ -9,7 +9,7 @@
 #include "octet/schema/octet_generated.h"
 #include "runtime/operator.h"
 
-namespace octet {
+namespace octet::rt {
 
 inline Status expect_io_count(const OpBuildContext& c, size_t min_in, size_t max_in, size_t outs) {
   if (c.inputs.size() < min_in || c.inputs.size() > max_in) {
@@ -105,4 +105,4 @@ inline Status read_requantization(const OpBuildContext& c, const fb::Requantizat
 // Shape as int64 array for the broadcast and layout kernels.
 inline std::vector<int64_t> dims_of(const Tensor& t) { return t.shape; }
 
-}  // namespace octet
+}  // namespace octet::rt

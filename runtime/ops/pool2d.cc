@@ -5,7 +5,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -158,4 +158,4 @@ Status create_global_average_pool(const OpBuildContext& c, std::unique_ptr<Opera
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

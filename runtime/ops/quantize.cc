@@ -5,7 +5,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -47,4 +47,4 @@ Status create(const OpBuildContext& c, bool to_int8, std::unique_ptr<Operator>* 
 Status create_quantize(const OpBuildContext& c, std::unique_ptr<Operator>* out) { return create(c, true, out); }
 Status create_dequantize(const OpBuildContext& c, std::unique_ptr<Operator>* out) { return create(c, false, out); }
 
-}  // namespace octet
+}  // namespace octet::rt

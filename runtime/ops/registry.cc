@@ -2,7 +2,7 @@
 
 #include "octet/schema/octet_generated.h"
 
-namespace octet {
+namespace octet::rt {
 
 Status create_operator(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   using T = fb::OperatorOptions;
@@ -27,4 +27,4 @@ Status create_operator(const OpBuildContext& c, std::unique_ptr<Operator>* out) 
   return c.error(OCTET_UNSUPPORTED) << "unknown operator kind " << static_cast<int>(c.op->options_type());
 }
 
-}  // namespace octet
+}  // namespace octet::rt

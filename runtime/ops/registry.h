@@ -6,7 +6,7 @@
 
 #include "runtime/operator.h"
 
-namespace octet {
+namespace octet::rt {
 
 Status create_conv2d(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 Status create_fully_connected(const OpBuildContext& c, std::unique_ptr<Operator>* out);
@@ -24,4 +24,4 @@ Status create_quantize(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 Status create_dequantize(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 Status create_requantize(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 
-}  // namespace octet
+}  // namespace octet::rt

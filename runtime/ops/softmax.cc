@@ -6,7 +6,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -65,4 +65,4 @@ Status create_softmax(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt

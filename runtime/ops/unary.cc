@@ -5,7 +5,7 @@
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
-namespace octet {
+namespace octet::rt {
 
 namespace {
 
@@ -59,7 +59,7 @@ Status create_unary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   return Status::Ok();
 }
 
-}  // namespace octet
+}  // namespace octet::rt
 
 static_assert(static_cast<int>(octet::fb::UnaryKind::GELU) - 1 == static_cast<int>(octet::UnaryFunction::kGelu),
               "UnaryKind (after TABLE) and UnaryFunction must list the functions in the same order");
