@@ -30,8 +30,10 @@ const char* element_type_name(fb::ElementType t) {
 // Structural checks of the container: size prefix, identifier, flatbuffer
 // verification, format version, constant buffers inside the file.
 Status verify_container(const uint8_t* data, size_t size, const fb::Model** out) {
-  if (size < 8) return Error(OCTET_INVALID_MODEL) << "file of " << size << " bytes is too small for an octet model";
+  // Size prefix (4 bytes), root offset (4) and file identifier (4) at least.
+  if (size < 12) return Error(OCTET_INVALID_MODEL) << "file of " << size << " bytes is too small for an octet model";
   const uint32_t fb_size = flatbuffers::ReadScalar<uint32_t>(data);
+  if (fb_size < 8) return Error(OCTET_INVALID_MODEL) << "header announces a model of " << fb_size << " bytes, too small";
   if (static_cast<uint64_t>(fb_size) + 4 > size) {
     return Error(OCTET_INVALID_MODEL) << "truncated file: header announces " << fb_size << " bytes of model but the file has "
                                       << size << " bytes";

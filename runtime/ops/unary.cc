@@ -38,8 +38,10 @@ Status create_unary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   if (kind < static_cast<int>(fb::UnaryKind::MIN) || kind > static_cast<int>(fb::UnaryKind::MAX)) {
     return c.error(OCTET_UNSUPPORTED) << "unknown unary kind " << kind;
   }
-  const char* kind_name = fb::EnumNameUnaryKind(o->kind());
-  op->type = kind_name;
+  static const char* kNames[] = {"Table", "Relu", "Clamp", "HardSwish", "HardSigmoid", "Sigmoid", "Tanh",
+                                  "LeakyRelu", "Swish", "Exp", "Abs", "Neg", "Elu", "Gelu"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<int>(fb::UnaryKind::MAX) + 1, "one name per UnaryKind");
+  op->type = kNames[kind];
   if (x.type == DType::kInt8) {
     if (!x.per_tensor_quantized() || !y.per_tensor_quantized()) return c.error() << "input and output must be quantized per tensor";
     if (o->table() == nullptr || o->table()->size() != 256) return c.error() << "int8 unary op needs a table of 256 entries";
