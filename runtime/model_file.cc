@@ -43,7 +43,9 @@ class AlignedCopy final : public ModelBytes {
 }  // namespace
 
 Status map_model_file(const char* path, std::unique_ptr<ModelBytes>* out) {
-  const int fd = open(path, O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a named pipe would otherwise wait for a writer; fstat then
+  // refuses anything that is not a regular file.
+  const int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return Error(OCTET_IO_ERROR) << "cannot open '" << path << "': " << std::strerror(errno);
   struct stat st;
   if (fstat(fd, &st) != 0) {

@@ -37,6 +37,9 @@ void compute_resize_axis_nearest(int in_size, int out_size, double scale, Resize
       case NearestRounding::kFloor: r = std::floor(c); break;
       case NearestRounding::kCeil: r = std::ceil(c); break;
     }
+    // Clamped in double first: a tiny positive scale puts r far outside int64, and
+    // converting such a double to an integer is undefined behaviour.
+    r = std::min(std::max(r, -1.0), static_cast<double>(in_size));
     axis->index0[i] = clamp_index(static_cast<int64_t>(r), in_size);
   }
   axis->index1 = axis->index0;

@@ -127,7 +127,10 @@ Status create_pad(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     const float v = o->constant_value();
     std::memcpy(op->constant, &v, 4);
   } else {
-    const int32_t v = static_cast<int32_t>(o->constant_value());
+    // Converting NaN or a value outside int32 to int32 is undefined behaviour.
+    const float cv = o->constant_value();
+    if (!(cv >= -2147483648.0f && cv < 2147483648.0f)) return c.error() << "constant_value " << cv << " is not representable as int32";
+    const int32_t v = static_cast<int32_t>(cv);
     std::memcpy(op->constant, &v, 4);
   }
   op->type = "Pad";

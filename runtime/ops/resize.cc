@@ -60,7 +60,11 @@ Status create_resize(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   op->bilinear = o->mode() == fb::ResizeMode::BILINEAR;
   const auto coords = static_cast<ResizeCoordinates>(ct);
   const int out_h = static_cast<int>(y.shape[1]), out_w = static_cast<int>(y.shape[2]);
-  if (op->bilinear) {
+  if (y.elements == 0) {
+    // Nothing to compute; an empty output may still have H and W of 2^31 - 1, whose
+    // coordinate tables would take gigabytes. Batch 0 makes run() a no-op.
+    op->batch = 0;
+  } else if (op->bilinear) {
     compute_resize_axis_bilinear(op->in_h, out_h, o->scale_h(), coords, &op->ay);
     compute_resize_axis_bilinear(op->in_w, out_w, o->scale_w(), coords, &op->ax);
   } else {

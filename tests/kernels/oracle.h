@@ -3,6 +3,7 @@
 // helpers), so a test cannot inherit a mistake from the code it checks.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <random>

@@ -1,0 +1,23 @@
+// Loading and running through the runtime's internal classes (runtime/model.h,
+// runtime/session.h) rather than the C API: the file's bytes live in a block of
+// exactly their size, so AddressSanitizer sees a read even one byte past the end
+// (the C API's own copy is rounded up to 64 bytes, and a file mapping to a page).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "runtime/model.h"
+
+namespace octet_test {
+
+octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<const octet::rt::Model>* out);
+
+// Sets every input (floats in [-2.5, 2.5] for float inputs, random bytes
+// otherwise, from `seed`), invokes a session of `num_threads` threads, and reads
+// every output raw (into *outputs when given). Returns the first failure.
+octet::rt::Status run_once(const std::shared_ptr<const octet::rt::Model>& model, uint32_t seed,
+                           std::vector<std::vector<uint8_t>>* outputs = nullptr, int num_threads = 1);
+
+}  // namespace octet_test
