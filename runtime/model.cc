@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <new>
+#include <unordered_set>
 
 #include "octet/schema/octet_generated.h"
 
@@ -169,6 +170,7 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
   }
   const auto load_io = [&](const flatbuffers::Vector<flatbuffers::Offset<fb::GraphIO>>* v, bool is_input,
                            std::vector<GraphIO>* ios) -> Status {
+    std::unordered_set<int> listed;
     for (flatbuffers::uoffset_t k = 0; k < v->size(); ++k) {
       const fb::GraphIO* io = v->Get(k);
       const char* kind = is_input ? "input" : "output";
@@ -185,9 +187,7 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
       g.name = io->name() ? io->name()->str() : t.name;
       g.tensor = io->tensor();
       g.nchw = io->nchw();
-      for (const GraphIO& other : *ios) {
-        if (other.tensor == g.tensor) return Error(OCTET_INVALID_MODEL) << "tensor " << g.tensor << " listed twice as graph " << kind;
-      }
+      if (!listed.insert(g.tensor).second) return Error(OCTET_INVALID_MODEL) << "tensor " << g.tensor << " listed twice as graph " << kind;
       if (is_input) {
         defined_at[g.tensor] = -1;
       }
@@ -241,6 +241,8 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
     created->name = ctx.name;
     created->inputs = ctx.inputs;
     created->outputs = ctx.outputs;
+    created->empty_output = true;
+    for (int32_t t : ctx.outputs) created->empty_output = created->empty_output && model->tensors_[t].elements == 0;
     model->operators_.push_back(std::move(created));
   }
   OCTET_RETURN_IF_ERROR(load_io(m->outputs(), false, &model->outputs_));

@@ -39,6 +39,7 @@ class Operator {
   const char* kernel = "";   // kernel variant, e.g. "qs8_conv2d__reference"
   std::vector<int> inputs;   // tensor indices, -1 for absent optional inputs
   std::vector<int> outputs;
+  bool empty_output = false;  // every output has 0 elements: run() is skipped
 };
 
 // Everything an operator's create function may look at.

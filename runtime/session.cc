@@ -100,6 +100,7 @@ Status Session::invoke() {
   ctx.pool = pool_;
   const auto& ops = model_->operators();
   for (size_t i = 0; i < ops.size(); ++i) {
+    if (ops[i]->empty_output) continue;  // nothing to compute, however large the other dimensions
     if (options_.enable_profiling) {
       const auto t0 = std::chrono::steady_clock::now();
       ops[i]->run(ctx);
@@ -109,10 +110,12 @@ Status Session::invoke() {
       ops[i]->run(ctx);
     }
   }
+  invoked_ = true;
   return Status::Ok();
 }
 
 Status Session::get_output_float(size_t index, float* data, size_t count) const {
+  if (!invoked_) return Error(OCTET_INVALID_STATE) << "outputs are read before the first invoke";
   if (index >= model_->outputs().size()) return Error(OCTET_INVALID_ARGUMENT) << "output index " << index << " out of range (" << model_->outputs().size() << " outputs)";
   const GraphIO& io = model_->outputs()[index];
   const Tensor& t = model_->tensors()[io.tensor];
@@ -137,6 +140,7 @@ Status Session::get_output_float(size_t index, float* data, size_t count) const 
 }
 
 Status Session::get_output_raw(size_t index, void* data, size_t size) const {
+  if (!invoked_) return Error(OCTET_INVALID_STATE) << "outputs are read before the first invoke";
   if (index >= model_->outputs().size()) return Error(OCTET_INVALID_ARGUMENT) << "output index " << index << " out of range (" << model_->outputs().size() << " outputs)";
   const GraphIO& io = model_->outputs()[index];
   const Tensor& t = model_->tensors()[io.tensor];

@@ -44,6 +44,7 @@ class Session {
   pthreadpool_t pool_ = nullptr;
   std::vector<bool> input_set_;
   std::vector<uint64_t> times_ns_;
+  bool invoked_ = false;  // outputs hold results only after a successful invoke
 };
 
 }  // namespace octet::rt

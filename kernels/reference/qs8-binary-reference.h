@@ -12,7 +12,8 @@ namespace octet {
 //   y   = clamp(output_zero_point + (acc >> shift), qmin, qmax)   (arithmetic shift)
 // bias folds in -(za * a_multiplier + zb * b_multiplier) and the rounding term
 // 2^(shift-1), so y = clamp(zo + round_half_up((a-za)*sa/so +- (b-zb)*sb/so)) up to
-// the multipliers' precision (the larger one is in [2^19, 2^20)).
+// the multipliers' precision (the larger one is in [2^19, 2^20) unless both ratios
+// are below 2^-11, where the shift stops at 30 and the multipliers are smaller).
 struct QAddParams {
   int32_t a_multiplier = 0;
   int32_t b_multiplier = 0;  // negative for Sub

@@ -53,7 +53,8 @@ void build_qs8_lut(UnaryFunction f, double alpha, double beta, float in_scale,
   for (int q = -128; q <= 127; ++q) {
     const double x = static_cast<double>(in_scale) * (q - in_zero_point);
     const double y = unary_function_f64(f, x, alpha, beta) / out_scale;
-    double v = std::isnan(y) ? 0.0 : std::round(y) + out_zero_point;
+    // NaN (e.g. a NaN alpha) maps to the zero point, the real 0, as Quantize does.
+    double v = std::isnan(y) ? out_zero_point : std::round(y) + out_zero_point;
     v = std::min(std::max(v, -128.0), 127.0);
     table[q + 128] = static_cast<int8_t>(v);
   }

@@ -18,7 +18,8 @@ double unary_function_f64(UnaryFunction f, double x, double alpha, double beta);
 float unary_function_f32(UnaryFunction f, float x, float alpha, float beta);
 
 // Builds the table of an int8 unary op: table[q + 128] =
-// clamp(zo + round_half_away(f(si * (q - zi)) / so), -128, 127), in double.
+// clamp(zo + round_half_away(f(si * (q - zi)) / so), -128, 127), in double; a NaN
+// function value gives zo.
 // Used by the converter (which stores the table in the model) and by tests.
 void build_qs8_lut(UnaryFunction f, double alpha, double beta, float in_scale,
                    int32_t in_zero_point, float out_scale, int32_t out_zero_point,

@@ -7,8 +7,8 @@ namespace octet {
 
 namespace {
 
-double source_coordinate(int i, int in_size, int out_size, double scale, ResizeCoordinates ct) {
-  const double s = scale > 0 ? scale : static_cast<double>(out_size) / in_size;
+// ONNX's x_original with an explicit scale (output / input), in double.
+double source_coordinate(int i, int in_size, int out_size, double s, ResizeCoordinates ct) {
   switch (ct) {
     case ResizeCoordinates::kHalfPixel: return (i + 0.5) / s - 0.5;
     case ResizeCoordinates::kAsymmetric: return i / s;
@@ -19,7 +19,37 @@ double source_coordinate(int i, int in_size, int out_size, double scale, ResizeC
   return 0.0;
 }
 
+// Without an explicit scale (scale = out / in), x_original is the rational num / den,
+// den > 0: evaluated exactly, so coordinates that land on a rounding boundary
+// (e.g. 7 -> 9 half_pixel, i = 4: exactly 3) are never pushed across it by a
+// double rounding.
+void source_coordinate_exact(int i, int in, int out, ResizeCoordinates ct, int64_t* num, int64_t* den) {
+  const bool half = ct == ResizeCoordinates::kHalfPixel || (ct == ResizeCoordinates::kPytorchHalfPixel && out > 1);
+  if (half) {
+    *num = (2 * int64_t{i} + 1) * in - out;
+    *den = 2 * int64_t{out};
+  } else if (ct == ResizeCoordinates::kAsymmetric) {
+    *num = int64_t{i} * in;
+    *den = out;
+  } else if (ct == ResizeCoordinates::kAlignCorners && out > 1) {
+    *num = int64_t{i} * (in - 1);
+    *den = out - 1;
+  } else {  // align_corners or pytorch_half_pixel with one output
+    *num = 0;
+    *den = 1;
+  }
+}
+
+int64_t floor_div(int64_t a, int64_t b) {  // b > 0
+  const int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
 int clamp_index(int64_t v, int size) { return static_cast<int>(std::min<int64_t>(std::max<int64_t>(v, 0), size - 1)); }
+
+// A double coordinate clamped before any conversion: a tiny positive scale puts it
+// far outside int64, and converting such a double is undefined behaviour.
+double clamp_coordinate(double c, int size) { return std::min(std::max(c, -1.0), static_cast<double>(size)); }
 
 }  // namespace
 
@@ -27,20 +57,30 @@ void compute_resize_axis_nearest(int in_size, int out_size, double scale, Resize
                                  NearestRounding rounding, ResizeAxis* axis) {
   axis->index0.resize(out_size);
   for (int i = 0; i < out_size; ++i) {
-    const double c = source_coordinate(i, in_size, out_size, scale, ct);
-    double r = 0;
-    switch (rounding) {
-      case NearestRounding::kRoundPreferFloor:
-        r = (c - std::floor(c) == 0.5) ? std::floor(c) : std::round(c);
-        break;
-      case NearestRounding::kRoundPreferCeil: r = std::round(c); break;
-      case NearestRounding::kFloor: r = std::floor(c); break;
-      case NearestRounding::kCeil: r = std::ceil(c); break;
+    int64_t r = 0;
+    if (scale > 0) {
+      const double c = source_coordinate(i, in_size, out_size, scale, ct);
+      double v = 0;
+      switch (rounding) {
+        case NearestRounding::kRoundPreferFloor: v = (c - std::floor(c) == 0.5) ? std::floor(c) : std::round(c); break;
+        case NearestRounding::kRoundPreferCeil: v = std::round(c); break;
+        case NearestRounding::kFloor: v = std::floor(c); break;
+        case NearestRounding::kCeil: v = std::ceil(c); break;
+      }
+      r = static_cast<int64_t>(clamp_coordinate(v, in_size));
+    } else {
+      int64_t num = 0, den = 1;
+      source_coordinate_exact(i, in_size, out_size, ct, &num, &den);
+      const int64_t f = floor_div(num, den);
+      const int64_t twice_rem = 2 * (num - f * den);  // compares the fraction with 1/2
+      switch (rounding) {
+        case NearestRounding::kRoundPreferFloor: r = twice_rem > den ? f + 1 : f; break;
+        case NearestRounding::kRoundPreferCeil: r = twice_rem >= den ? f + 1 : f; break;
+        case NearestRounding::kFloor: r = f; break;
+        case NearestRounding::kCeil: r = twice_rem > 0 ? f + 1 : f; break;
+      }
     }
-    // Clamped in double first: a tiny positive scale puts r far outside int64, and
-    // converting such a double to an integer is undefined behaviour.
-    r = std::min(std::max(r, -1.0), static_cast<double>(in_size));
-    axis->index0[i] = clamp_index(static_cast<int64_t>(r), in_size);
+    axis->index0[i] = clamp_index(r, in_size);
   }
   axis->index1 = axis->index0;
   axis->lambda.assign(out_size, 0);
@@ -51,13 +91,27 @@ void compute_resize_axis_bilinear(int in_size, int out_size, double scale, Resiz
   axis->index0.resize(out_size);
   axis->index1.resize(out_size);
   axis->lambda.resize(out_size);
+  const int64_t one = int64_t{1} << kResizeWeightBits;
   for (int i = 0; i < out_size; ++i) {
-    double c = source_coordinate(i, in_size, out_size, scale, ct);
-    c = std::min(std::max(c, 0.0), static_cast<double>(in_size - 1));
-    const double f = std::floor(c);
-    axis->index0[i] = clamp_index(static_cast<int64_t>(f), in_size);
-    axis->index1[i] = clamp_index(static_cast<int64_t>(f) + 1, in_size);
-    axis->lambda[i] = static_cast<int32_t>(std::lround((c - f) * (1 << kResizeWeightBits)));
+    int64_t f = 0, lambda = 0;
+    if (scale > 0) {
+      double c = source_coordinate(i, in_size, out_size, scale, ct);
+      c = std::min(std::max(c, 0.0), static_cast<double>(in_size - 1));
+      const double fl = std::floor(c);
+      f = static_cast<int64_t>(fl);
+      lambda = std::lround((c - fl) * static_cast<double>(one));
+    } else {
+      int64_t num = 0, den = 1;
+      source_coordinate_exact(i, in_size, out_size, ct, &num, &den);
+      if (num < 0) num = 0;                                              // clamp to [0, in - 1]
+      if (num > int64_t{in_size - 1} * den) num = int64_t{in_size - 1} * den;
+      f = num / den;
+      // round((num / den - f) * 2048), half away from zero (the value is >= 0).
+      lambda = (2 * (num - f * den) * one + den) / (2 * den);
+    }
+    axis->index0[i] = clamp_index(f, in_size);
+    axis->index1[i] = clamp_index(f + 1, in_size);
+    axis->lambda[i] = static_cast<int32_t>(lambda);
   }
 }
 

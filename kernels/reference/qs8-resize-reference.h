@@ -12,9 +12,11 @@ enum class ResizeCoordinates { kHalfPixel, kAsymmetric, kAlignCorners, kPytorchH
 enum class NearestRounding { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil };
 
 // Source position of every output index along one axis, computed once at load time
-// in double (ONNX Resize's formulas); `scale` is output/input, or 0 for the ratio of
-// sizes. Nearest: index[i]. Bilinear: index0[i], index1[i] and the weight of index1
-// in 1/2048ths (lambda[i], 0..2048); the weight of index0 is 2048 - lambda[i].
+// with ONNX Resize's formulas: `scale` is the model's output/input scale, evaluated
+// in double, or 0 when the output size was given, in which case the coordinate is
+// the exact rational number the formula defines (no double rounding). Nearest:
+// index0[i]. Bilinear: index0[i], index1[i] and the weight of index1 in 1/2048ths
+// (lambda[i], 0..2048, rounded half up); the weight of index0 is 2048 - lambda[i].
 struct ResizeAxis {
   std::vector<int32_t> index0, index1, lambda;
 };

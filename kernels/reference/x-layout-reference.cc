@@ -38,6 +38,7 @@ namespace {
 int64_t pad_source(int64_t o, int64_t before, int64_t size, PadFill fill) {
   int64_t i = o - before;
   if (i >= 0 && i < size) return i;
+  if (size == 0) return -1;  // nothing to repeat or mirror: the constant
   switch (fill) {
     case PadFill::kConstant: return -1;
     case PadFill::kEdge: return i < 0 ? 0 : size - 1;

@@ -16,7 +16,8 @@ enum class PadFill { kConstant, kReflect, kEdge };
 
 // Pad: pads[0..rank) before, pads[rank..2*rank) after each axis. kConstant writes
 // `constant` (elem_size bytes); kReflect mirrors without repeating the edge (each
-// pad < the axis size); kEdge repeats the edge element.
+// pad < the axis size); kEdge repeats the edge element. An empty axis has no element
+// to repeat: its pads take the constant in every mode.
 void x_pad__reference(int rank, const int64_t* in_dims, const int64_t* pads, PadFill fill,
                       const void* constant, size_t elem_size, const void* x, void* y);
 

@@ -86,6 +86,8 @@ Status create_pool2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   s.pad_right = o->pad_right();
   const int lim = 1 << 12;
   if (s.kernel_h < 1 || s.kernel_w < 1 || s.kernel_h > lim || s.kernel_w > lim) return c.error() << "kernel size must be in [1, 4096]";
+  // One multiplier per possible window count is prepared; bound the table (256 KiB).
+  if (s.kernel_h * s.kernel_w > (1 << 15)) return c.error(OCTET_UNSUPPORTED) << "pooling window of " << s.kernel_h * s.kernel_w << " elements exceeds 32768";
   if (s.stride_h < 1 || s.stride_w < 1 || s.stride_h > lim || s.stride_w > lim) return c.error() << "strides must be in [1, 4096]";
   if (s.pad_top < 0 || s.pad_left < 0 || s.pad_bottom < 0 || s.pad_right < 0 || s.pad_top >= s.kernel_h ||
       s.pad_bottom >= s.kernel_h || s.pad_left >= s.kernel_w || s.pad_right >= s.kernel_w) {

@@ -165,6 +165,21 @@ TEST(XPad, ZeroPadsIsACopy) {
   }
 }
 
+TEST(XPad, EmptyAxisTakesTheConstantInEveryMode) {
+  // An axis of size 0 has no element to repeat or mirror: nothing of x is read.
+  const int64_t dims[] = {0};
+  const int64_t pads[] = {1, 2};
+  const uint8_t constant = 7;
+  for (PadFill fill : {PadFill::kConstant, PadFill::kReflect, PadFill::kEdge}) {
+    uint8_t y[4] = {0, 0, 0, 0x55};
+    x_pad__reference(1, dims, pads, fill, &constant, 1, nullptr, y);
+    EXPECT_EQ(y[0], 7);
+    EXPECT_EQ(y[1], 7);
+    EXPECT_EQ(y[2], 7);
+    EXPECT_EQ(y[3], 0x55);
+  }
+}
+
 TEST(XPad, HandChecked) {
   const int8_t x[] = {1, 2, 3};
   const int64_t dims[] = {3};

@@ -115,6 +115,13 @@ TEST(BuildQS8Lut, HalfWayValuesRoundAwayFromZero) {
       for (int32_t zo : {-128, -3, 0, 127}) check_table({f, 0.5, 0, 1.0f, 2.0f, zi, zo});
 }
 
+TEST(BuildQS8Lut, NanFunctionValuesGiveTheZeroPoint) {
+  int8_t table[256];
+  build_qs8_lut(UnaryFunction::kLeakyRelu, std::nan(""), 0, 0.1f, 0, 0.1f, 50, table);
+  for (int q = -128; q < 0; ++q) EXPECT_EQ(table[q + 128], 50) << q;  // alpha * x is NaN
+  for (int q = 0; q <= 77; ++q) EXPECT_EQ(table[q + 128], q + 50) << q;
+}
+
 TEST(BuildQS8Lut, SaturationAndIdentity) {
   int8_t table[256];
   // Exp of large inputs overflows the output range (and double, to inf): 127.

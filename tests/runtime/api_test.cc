@@ -191,6 +191,20 @@ TEST_F(DemoApi, InvokeBeforeInputsAreSet) {
   EXPECT_STREQ(octet_session_last_error(s.get()), "");
 }
 
+TEST_F(DemoApi, OutputsBeforeTheFirstInvokeAreAnError) {
+  SessionPtr s = make_session(model());
+  ASSERT_NE(s, nullptr);
+  std::vector<float> probs(10);
+  std::vector<uint8_t> raw(40);
+  EXPECT_EQ(octet_session_get_output_float(s.get(), 0, probs.data(), probs.size()), OCTET_INVALID_STATE);
+  EXPECT_TRUE(contains(octet_session_last_error(s.get()), "before the first invoke")) << octet_session_last_error(s.get());
+  EXPECT_EQ(octet_session_get_output_raw(s.get(), 0, raw.data(), raw.size()), OCTET_INVALID_STATE);
+  std::vector<uint8_t> image(kImage * 4, 0);
+  ASSERT_EQ(octet_session_set_input_raw(s.get(), 0, image.data(), image.size()), OCTET_OK);
+  ASSERT_EQ(octet_session_invoke(s.get()), OCTET_OK);
+  EXPECT_EQ(octet_session_get_output_float(s.get(), 0, probs.data(), probs.size()), OCTET_OK);
+}
+
 TEST_F(DemoApi, BadIndices) {
   SessionPtr s = make_session(model(), 1, true);
   ASSERT_NE(s, nullptr);
