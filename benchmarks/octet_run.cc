@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
     const auto t1 = std::chrono::steady_clock::now();
     std::printf("model      %s: %zu operators, load %.3f ms\n", path, model.num_operators(),
                 std::chrono::duration<double, std::milli>(t1 - t0).count());
+    std::printf("cpu        %s\n", octet_cpu_description());
     std::printf("arena      %zu bytes (lower bound %zu)\n", model.arena_bytes(), model.arena_lower_bound_bytes());
     octet::Session session(model, threads, profile);
     for (size_t i = 0; i < model.num_inputs(); ++i) {

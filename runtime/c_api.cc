@@ -7,6 +7,7 @@
 #include <string>
 
 #include "octet/octet.h"
+#include "runtime/cpu.h"
 #include "runtime/model.h"
 #include "runtime/session.h"
 
@@ -109,6 +110,14 @@ int find_io(const octet_model* model, const char* name, bool input) {
 }  // namespace
 
 extern "C" {
+
+const char* octet_cpu_description(void) {
+  try {
+    return octet::rt::cpu_features().description.c_str();
+  } catch (...) {
+    return "CPU not detected";
+  }
+}
 
 const char* octet_status_string(octet_status status) {
   switch (status) {

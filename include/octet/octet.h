@@ -52,6 +52,11 @@ typedef struct octet_tensor_info {
   int32_t zero_point;
 } octet_tensor_info;
 
+/* One line describing the CPU as detected (once, at first use) and the kernel
+ * path octet runs on it, e.g. "AMD EPYC: avx2 avx512f avx512bw avx512vnni; kernels: reference".
+ * The string is static. */
+const char* octet_cpu_description(void);
+
 /* Returns a static, human-readable name of a status. */
 const char* octet_status_string(octet_status status);
 

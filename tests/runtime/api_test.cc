@@ -55,6 +55,12 @@ TEST(ApiStatus, EveryStatusHasAName) {
   EXPECT_STRNE(octet_status_string(OCTET_INVALID_MODEL), octet_status_string(OCTET_UNSUPPORTED));
 }
 
+TEST(ApiCpu, DescriptionNamesTheKernelPath) {
+  const std::string d = octet_cpu_description();
+  EXPECT_NE(d.find("kernels: reference"), std::string::npos) << d;
+  EXPECT_EQ(octet_cpu_description(), octet_cpu_description());  // detected once, one static string
+}
+
 TEST(ApiNull, LoadFunctions) {
   const std::vector<uint8_t> bytes = demo_file(1);
   char err[256];
