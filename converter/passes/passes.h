@@ -1,0 +1,44 @@
+// Graph passes on the converter's IR. Each keeps ONNX semantics (the float
+// reference executor can run the graph after any of them) and returns false
+// with a message naming the node at fault.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "converter/ir/graph.h"
+
+namespace octet::cvt {
+
+// Fixes every value's shape by running the graph once on zeros, replaces Shape
+// (and Size) of known shapes by constants, evaluates every node whose inputs are
+// all constant, and drops what nobody reads. Repeats until nothing changes.
+bool fold_constants(Graph* g, std::string* error);
+
+// Removes Identity and inference-mode Dropout.
+void remove_identities(Graph* g);
+
+// Conv/ConvTranspose/Gemm followed by BatchNormalization: BN folded into the
+// weights and bias. A BatchNormalization left alone becomes a 1x1 depthwise Conv.
+bool fold_batchnorm(Graph* g, std::string* error);
+
+// Pad (constant 0, spatial axes only) before a Conv is folded into its pads.
+void fold_pad_into_conv(Graph* g);
+
+// ConvTranspose with kernel == stride and no padding: a 1x1 Conv to
+// C_out*k*k channels then DepthToSpace (CRD), which is exact.
+void decompose_conv_transpose(Graph* g);
+
+// Div by a constant becomes Mul by its reciprocal; Sub of a constant becomes Add
+// of its negation (so both map onto the int8 kernels).
+void canonicalize_arithmetic(Graph* g);
+
+// x * Clip(x + 3, 0, 6) / 6 (and x * HardSigmoid(x) with alpha 1/6, beta 1/2)
+// become HardSwish; the ReduceMean/Sub/Pow/Sqrt/Div chain of a layer norm over the
+// last axis becomes LayerNormalization.
+void recognize_patterns(Graph* g);
+
+// Everything above, in order; `log` collects one line per change worth reporting.
+bool run_graph_passes(Graph* g, std::vector<std::string>* log, std::string* error);
+
+}  // namespace octet::cvt
