@@ -1,0 +1,360 @@
+#include "converter/calib/calibrator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "converter/float/float_executor.h"
+
+namespace octet::cvt {
+
+const char* calib_method_name(CalibMethod m) {
+  switch (m) {
+    case CalibMethod::kMinMax: return "minmax";
+    case CalibMethod::kPercentile: return "percentile";
+    case CalibMethod::kEntropy: return "entropy";
+  }
+  return "?";
+}
+
+bool parse_calib_method(const std::string& s, CalibMethod* m) {
+  if (s == "minmax") *m = CalibMethod::kMinMax;
+  else if (s == "percentile") *m = CalibMethod::kPercentile;
+  else if (s == "entropy" || s == "kl") *m = CalibMethod::kEntropy;
+  else return false;
+  return true;
+}
+
+namespace {
+
+struct Stats {
+  float lo = INFINITY, hi = -INFINITY;
+  std::vector<double> hist;  // over [lo, hi] in pass 2; over [0, max|x|] for entropy of signed values
+  bool symmetric = false;    // entropy on |x|
+  double hmin = 0, hmax = 0;
+};
+
+void progress_bar(const char* what, size_t done, size_t total) {
+  const int width = 30;
+  const int filled = total ? static_cast<int>(width * done / total) : width;
+  std::fprintf(stderr, "\r%s [%.*s%*s] %zu/%zu", what, filled, "##############################", width - filled, "",
+               done, total);
+  if (done == total) std::fprintf(stderr, "\n");
+  std::fflush(stderr);
+}
+
+bool run_pass(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
+              const CalibOptions& o, const char* label,
+              const std::function<void(const std::string&, const Tensor&)>& visit, std::string* error) {
+  FloatExecutor ex(g);
+  ex.set_observer([&](int, const std::vector<std::string>& names, const std::vector<const Tensor*>& vals) {
+    for (size_t i = 0; i < names.size(); ++i)
+      if (vals[i] && values.count(names[i]) && vals[i]->dtype == DType::kFloat32) visit(names[i], *vals[i]);
+  });
+  for (size_t s = 0; s < count; ++s) {
+    std::map<std::string, Tensor> inputs, outputs;
+    if (!load(s, &inputs, error)) return false;
+    for (const auto& kv : inputs)
+      if (values.count(kv.first)) visit(kv.first, kv.second);
+    if (!ex.run(inputs, &outputs, error)) {
+      *error = "calibration sample " + std::to_string(s) + ": " + *error;
+      return false;
+    }
+    if (o.progress) progress_bar(label, s + 1, count);
+  }
+  return true;
+}
+
+// The range holding `pct` percent of the mass in the middle of the histogram.
+Range percentile_range(const Stats& st, double pct) {
+  const double total = [&] {
+    double t = 0;
+    for (double h : st.hist) t += h;
+    return t;
+  }();
+  const size_t n = st.hist.size();
+  const double width = (st.hmax - st.hmin) / n;
+  const double tail = total * (100.0 - pct) / 100.0 / 2.0;
+  size_t lo_bin = 0, hi_bin = n - 1;
+  double acc = 0;
+  for (size_t i = 0; i < n; ++i) {
+    acc += st.hist[i];
+    if (acc > tail) {
+      lo_bin = i;
+      break;
+    }
+  }
+  acc = 0;
+  for (size_t i = n; i-- > 0;) {
+    acc += st.hist[i];
+    if (acc > tail) {
+      hi_bin = i;
+      break;
+    }
+  }
+  Range r;
+  r.lo = static_cast<float>(st.hmin + lo_bin * width);
+  r.hi = static_cast<float>(st.hmin + (hi_bin + 1) * width);
+  r.lo = std::max(r.lo, st.lo);
+  r.hi = std::min(r.hi, st.hi);
+  return r;
+}
+
+}  // namespace
+
+size_t entropy_threshold_bins(const std::vector<double>& hist, size_t levels) {
+  const size_t n = hist.size();
+  if (n <= levels) return n;
+  double best = INFINITY;
+  size_t best_i = n;
+  std::vector<double> p, q;
+  for (size_t i = levels; i <= n; ++i) {
+    p.assign(hist.begin(), hist.begin() + i);
+    double outliers = 0;
+    for (size_t k = i; k < n; ++k) outliers += hist[k];
+    p[i - 1] += outliers;
+    // Q: hist[0:i] merged into `levels` groups, each group's mass spread evenly
+    // over its non-empty bins.
+    q.assign(i, 0.0);
+    for (size_t l = 0; l < levels; ++l) {
+      const size_t b = l * i / levels, e = (l + 1) * i / levels;
+      double mass = 0;
+      size_t nonzero = 0;
+      for (size_t k = b; k < e; ++k) {
+        mass += hist[k];
+        nonzero += hist[k] != 0;
+      }
+      for (size_t k = b; k < e; ++k)
+        if (hist[k] != 0) q[k] = mass / nonzero;
+    }
+    double ps = 0, qs = 0;
+    for (size_t k = 0; k < i; ++k) {
+      ps += p[k];
+      qs += q[k];
+    }
+    if (ps == 0 || qs == 0) continue;
+    double kl = 0;
+    for (size_t k = 0; k < i; ++k) {
+      if (p[k] == 0) continue;
+      const double pk = p[k] / ps;
+      const double qk = q[k] == 0 ? 1e-12 : q[k] / qs;
+      kl += pk * std::log(pk / qk);
+    }
+    if (kl < best) {
+      best = kl;
+      best_i = i;
+    }
+  }
+  return best_i;
+}
+
+bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
+               const CalibOptions& o, std::map<std::string, Range>* ranges, std::string* error) {
+  if (count == 0) {
+    *error = "no calibration samples";
+    return false;
+  }
+  std::map<std::string, Stats> stats;
+  const char* label1 = o.method == CalibMethod::kMinMax ? "calibrating (min-max)" : "calibrating (pass 1/2: ranges)";
+  if (!run_pass(g, values, count, load, o, label1,
+                [&](const std::string& name, const Tensor& t) {
+                  Stats& s = stats[name];
+                  const float* d = t.data<float>();
+                  for (int64_t i = 0; i < t.numel(); ++i) {
+                    if (!std::isfinite(d[i])) continue;
+                    s.lo = std::min(s.lo, d[i]);
+                    s.hi = std::max(s.hi, d[i]);
+                  }
+                },
+                error))
+    return false;
+  if (o.method != CalibMethod::kMinMax) {
+    for (auto& kv : stats) {
+      Stats& s = kv.second;
+      if (!(s.lo <= s.hi)) continue;
+      s.hist.assign(static_cast<size_t>(o.bins), 0.0);
+      s.symmetric = o.method == CalibMethod::kEntropy && s.lo < 0;
+      if (s.symmetric) {
+        s.hmin = 0;
+        s.hmax = std::max(-s.lo, s.hi);
+      } else if (o.method == CalibMethod::kEntropy) {
+        s.hmin = 0;
+        s.hmax = s.hi;
+      } else {
+        s.hmin = s.lo;
+        s.hmax = s.hi;
+      }
+      if (s.hmax <= s.hmin) s.hist.clear();
+    }
+    const char* label2 = o.method == CalibMethod::kPercentile ? "calibrating (pass 2/2: percentiles)"
+                                                               : "calibrating (pass 2/2: histograms)";
+    if (!run_pass(g, values, count, load, o, label2,
+                  [&](const std::string& name, const Tensor& t) {
+                    Stats& s = stats[name];
+                    if (s.hist.empty()) return;
+                    const double scale = s.hist.size() / (s.hmax - s.hmin);
+                    const float* d = t.data<float>();
+                    const int64_t last = static_cast<int64_t>(s.hist.size()) - 1;
+                    for (int64_t i = 0; i < t.numel(); ++i) {
+                      if (!std::isfinite(d[i])) continue;
+                      const double v = s.symmetric ? std::fabs(d[i]) : d[i];
+                      int64_t b = static_cast<int64_t>((v - s.hmin) * scale);
+                      b = std::max<int64_t>(0, std::min(b, last));
+                      s.hist[b] += 1;
+                    }
+                  },
+                  error))
+      return false;
+  }
+  for (const auto& kv : stats) {
+    const Stats& s = kv.second;
+    Range r;
+    if (!(s.lo <= s.hi)) {
+      r = {0, 0};
+    } else if (s.hist.empty()) {
+      r = {s.lo, s.hi};
+    } else if (o.method == CalibMethod::kPercentile) {
+      r = percentile_range(s, o.percentile);
+    } else {
+      // Signed values: 128 levels on each side of zero; non-negative: 256.
+      const size_t levels = s.symmetric ? 128 : 256;
+      const size_t bins = entropy_threshold_bins(s.hist, levels);
+      const double t = s.hmin + (s.hmax - s.hmin) * bins / s.hist.size();
+      r.hi = static_cast<float>(std::min<double>(s.hi, t));
+      r.lo = s.symmetric ? static_cast<float>(std::max<double>(s.lo, -t)) : s.lo;
+    }
+    (*ranges)[kv.first] = r;
+  }
+  return true;
+}
+
+bool write_calib_cache(const std::string& path, const std::string& sha, CalibMethod m,
+                       const std::map<std::string, Range>& ranges, std::string* error) {
+  std::ostringstream s;
+  s << "{\n  \"source_sha256\": \"" << sha << "\",\n  \"method\": \"" << calib_method_name(m) << "\",\n  \"ranges\": {";
+  bool first = true;
+  char buf[64];
+  for (const auto& kv : ranges) {
+    s << (first ? "\n" : ",\n") << "    \"";
+    for (char c : kv.first) {
+      if (c == '"' || c == '\\') s << '\\';
+      s << c;
+    }
+    std::snprintf(buf, sizeof buf, "%.9g, %.9g", kv.second.lo, kv.second.hi);
+    s << "\": [" << buf << "]";
+    first = false;
+  }
+  s << "\n  }\n}\n";
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << s.str();
+    if (!f) {
+      *error = "cannot write '" + tmp + "'";
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    *error = "cannot write '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+// A reader for exactly the JSON that write_calib_cache writes.
+struct Json {
+  const std::string& s;
+  size_t i = 0;
+  void ws() {
+    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  }
+  bool lit(char c) {
+    ws();
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  bool str(std::string* out) {
+    ws();
+    if (i >= s.size() || s[i] != '"') return false;
+    ++i;
+    out->clear();
+    while (i < s.size() && s[i] != '"') {
+      if (s[i] == '\\' && i + 1 < s.size()) ++i;
+      out->push_back(s[i++]);
+    }
+    if (i >= s.size()) return false;
+    ++i;
+    return true;
+  }
+  bool num(float* v) {
+    ws();
+    const char* b = s.c_str() + i;
+    char* e = nullptr;
+    *v = std::strtof(b, &e);
+    if (e == b) return false;
+    i += static_cast<size_t>(e - b);
+    return true;
+  }
+};
+
+}  // namespace
+
+bool read_calib_cache(const std::string& path, const std::string& sha, CalibMethod m, std::map<std::string, Range>* ranges,
+                      bool* usable, std::string* error) {
+  *usable = false;
+  std::ifstream f(path, std::ios::binary);
+  if (!f) {
+    *error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  Json j{text};
+  std::string key, file_sha, method;
+  auto bad = [&] {
+    *error = path + ": not a calibration cache written by octet-convert (at byte " + std::to_string(j.i) + ")";
+    return false;
+  };
+  if (!j.lit('{')) return bad();
+  std::map<std::string, Range> r;
+  for (;;) {
+    if (!j.str(&key) || !j.lit(':')) return bad();
+    if (key == "source_sha256") {
+      if (!j.str(&file_sha)) return bad();
+    } else if (key == "method") {
+      if (!j.str(&method)) return bad();
+    } else if (key == "ranges") {
+      if (!j.lit('{')) return bad();
+      if (!j.lit('}')) {
+        for (;;) {
+          std::string name;
+          Range rg;
+          if (!j.str(&name) || !j.lit(':') || !j.lit('[') || !j.num(&rg.lo) || !j.lit(',') || !j.num(&rg.hi) || !j.lit(']'))
+            return bad();
+          if (!(rg.lo <= rg.hi) || !std::isfinite(rg.lo) || !std::isfinite(rg.hi)) return bad();
+          r[name] = rg;
+          if (j.lit('}')) break;
+          if (!j.lit(',')) return bad();
+        }
+      }
+    } else {
+      return bad();
+    }
+    if (j.lit('}')) break;
+    if (!j.lit(',')) return bad();
+  }
+  *usable = file_sha == sha && method == calib_method_name(m);
+  if (*usable) *ranges = std::move(r);
+  return true;
+}
+
+}  // namespace octet::cvt
