@@ -9,6 +9,8 @@ pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
   clang libclang-rt-14-dev
+  libstb-dev
+  python3 python3-pil python3-numpy fonts-dejavu-core python3-skimage
 )
 missing=()
 for p in "${pkgs[@]}"; do
