@@ -24,6 +24,12 @@ double unary_function_f64(UnaryFunction f, double x, double alpha, double beta) 
     case UnaryFunction::kNeg: return -x;
     case UnaryFunction::kElu: return x >= 0 ? x : alpha * (std::exp(x) - 1.0);
     case UnaryFunction::kGelu: return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+    case UnaryFunction::kSqrt: return std::sqrt(x);
+    case UnaryFunction::kReciprocal: return 1.0 / x;
+    case UnaryFunction::kLog: return std::log(x);
+    case UnaryFunction::kErf: return std::erf(x);
+    case UnaryFunction::kSoftplus: return std::max(x, 0.0) + std::log1p(std::exp(-std::fabs(x)));
+    case UnaryFunction::kFloor: return std::floor(x);
   }
   return x;
 }
@@ -43,6 +49,12 @@ float unary_function_f32(UnaryFunction f, float x, float alpha, float beta) {
     case UnaryFunction::kNeg: return -x;
     case UnaryFunction::kElu: return x >= 0 ? x : alpha * (std::exp(x) - 1.0f);
     case UnaryFunction::kGelu: return 0.5f * x * (1.0f + std::erf(x / std::sqrt(2.0f)));
+    case UnaryFunction::kSqrt: return std::sqrt(x);
+    case UnaryFunction::kReciprocal: return 1.0f / x;
+    case UnaryFunction::kLog: return std::log(x);
+    case UnaryFunction::kErf: return std::erf(x);
+    case UnaryFunction::kSoftplus: return std::max(x, 0.0f) + std::log1p(std::exp(-std::fabs(x)));
+    case UnaryFunction::kFloor: return std::floor(x);
   }
   return x;
 }

@@ -8,10 +8,12 @@ namespace octet {
 // Element-wise function through a 256-entry table: y = table[x + 128].
 void qs8_lut__reference(size_t n, const int8_t* x, const int8_t* table, int8_t* y);
 
-// The unary functions of octet, in float (double for table building).
+// The unary functions of octet, in float (double for table building), in the order of
+// the schema's UnaryKind after TABLE. Softplus is evaluated as max(x, 0) +
+// log1p(exp(-|x|)), which neither overflows nor loses small results.
 enum class UnaryFunction {
   kRelu, kClamp, kHardSwish, kHardSigmoid, kSigmoid, kTanh, kLeakyRelu, kSwish, kExp, kAbs,
-  kNeg, kElu, kGelu
+  kNeg, kElu, kGelu, kSqrt, kReciprocal, kLog, kErf, kSoftplus, kFloor
 };
 
 double unary_function_f64(UnaryFunction f, double x, double alpha, double beta);

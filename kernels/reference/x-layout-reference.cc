@@ -83,4 +83,38 @@ void x_pad__reference(int rank, const int64_t* in_dims, const int64_t* pads, Pad
   }
 }
 
+void x_slice__reference(int rank, const int64_t* in_dims, const int64_t* begin,
+                        const int64_t* step, const int64_t* out_dims, size_t elem_size,
+                        const void* x, void* y) {
+  int64_t in_strides[kMaxRank];
+  int64_t stride = 1;
+  for (int d = rank - 1; d >= 0; --d) {
+    in_strides[d] = stride;
+    stride *= in_dims[d];
+  }
+  int64_t count = 1;
+  for (int d = 0; d < rank; ++d) count *= out_dims[d];
+  if (count == 0) return;
+  const auto* src = static_cast<const uint8_t*>(x);
+  auto* dst = static_cast<uint8_t*>(y);
+  // A unit step on the last axis makes each output row one contiguous run.
+  const bool rows = rank > 0 && step[rank - 1] == 1;
+  const int64_t run = rows ? out_dims[rank - 1] : 1;
+  const int outer_rank = rows ? rank - 1 : rank;
+  int64_t offset = 0;  // input element of the current output index
+  for (int d = 0; d < rank; ++d) offset += begin[d] * in_strides[d];
+  int64_t idx[kMaxRank] = {};
+  for (int64_t o = 0; o < count; o += run) {
+    std::memcpy(dst + o * elem_size, src + offset * elem_size, static_cast<size_t>(run) * elem_size);
+    for (int d = outer_rank - 1; d >= 0; --d) {
+      if (++idx[d] < out_dims[d]) {
+        offset += step[d] * in_strides[d];
+        break;
+      }
+      offset -= step[d] * in_strides[d] * (out_dims[d] - 1);
+      idx[d] = 0;
+    }
+  }
+}
+
 }  // namespace octet

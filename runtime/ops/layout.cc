@@ -1,4 +1,4 @@
-// Reshape, Transpose and Pad: data movement.
+// Reshape, Transpose, Pad and Slice: data movement.
 #include <cstring>
 #include <new>
 
@@ -40,6 +40,19 @@ class Pad final : public Operator {
   size_t elem_size = 1;
   void run(const ExecContext& ctx) const override {
     x_pad__reference(rank, dims, pads, fill, constant, elem_size, ctx.data[inputs[0]], ctx.data[outputs[0]]);
+  }
+};
+
+class Slice final : public Operator {
+ public:
+  int rank = 0;
+  int64_t dims[kMaxRank] = {};
+  int64_t begin[kMaxRank] = {};
+  int64_t step[kMaxRank] = {};
+  int64_t out_dims[kMaxRank] = {};
+  size_t elem_size = 1;
+  void run(const ExecContext& ctx) const override {
+    x_slice__reference(rank, dims, begin, step, out_dims, elem_size, ctx.data[inputs[0]], ctx.data[outputs[0]]);
   }
 };
 
@@ -135,6 +148,50 @@ Status create_pad(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   }
   op->type = "Pad";
   op->kernel = "x_pad__reference";
+  *out = std::move(op);
+  return Status::Ok();
+}
+
+Status create_slice(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
+  const auto* o = c.op->options_as_SliceOptions();
+  OCTET_RETURN_IF_ERROR(expect_io_count(c, 1, 1, 1));
+  const Tensor& x = c.input(0);
+  const Tensor& y = c.output(0);
+  OCTET_RETURN_IF_ERROR(expect_same_quantization(c, x, y));
+  if (x.type == DType::kInt8 && (!x.per_tensor_quantized() || !y.per_tensor_quantized())) {
+    return c.error() << "int8 input and output must be quantized per tensor";
+  }
+  std::unique_ptr<Slice> op(new (std::nothrow) Slice());
+  if (!op) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+  op->rank = x.rank();
+  const auto size_of = [](const flatbuffers::Vector<int32_t>* v) { return v == nullptr ? 0 : static_cast<int>(v->size()); };
+  if (size_of(o->begin()) != op->rank || size_of(o->end()) != op->rank || size_of(o->step()) != op->rank) {
+    return c.error() << "begin, end and step need one entry per input axis (rank " << op->rank << "), have " << size_of(o->begin())
+                     << ", " << size_of(o->end()) << " and " << size_of(o->step());
+  }
+  if (y.rank() != op->rank) return c.error() << "output rank " << y.rank() << " differs from the input's " << op->rank;
+  std::vector<int64_t> expect(op->rank);
+  for (int d = 0; d < op->rank; ++d) {
+    const int64_t dim = x.shape[d];
+    const int64_t b = o->begin()->Get(d), e = o->end()->Get(d), s = o->step()->Get(d);
+    if (s == 0) return c.error() << "step of axis " << d << " is 0";
+    // In range, every index begin + i * step of the slice lies inside the axis.
+    const int64_t lo = s > 0 ? 0 : -1, hi = s > 0 ? dim : dim - 1;
+    if (b < lo || b > hi || e < lo || e > hi) {
+      return c.error() << "axis " << d << " of size " << dim << ": begin " << b << " and end " << e << " must be in [" << lo << ", "
+                       << hi << "] for step " << s;
+    }
+    const int64_t span = s > 0 ? e - b : b - e, stride = s > 0 ? s : -s;
+    expect[d] = span <= 0 ? 0 : (span + stride - 1) / stride;
+    op->dims[d] = dim;
+    op->begin[d] = b;
+    op->step[d] = s;
+    op->out_dims[d] = expect[d];
+  }
+  if (expect != y.shape) return c.error() << "output shape " << shape_string(y.shape) << ", expected " << shape_string(expect);
+  op->elem_size = dtype_size(x.type);
+  op->type = "Slice";
+  op->kernel = "x_slice__reference";
   *out = std::move(op);
   return Status::Ok();
 }

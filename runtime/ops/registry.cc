@@ -22,6 +22,10 @@ Status create_operator(const OpBuildContext& c, std::unique_ptr<Operator>* out) 
     case T::QuantizeOptions: return create_quantize(c, out);
     case T::DequantizeOptions: return create_dequantize(c, out);
     case T::RequantizeOptions: return create_requantize(c, out);
+    case T::SliceOptions: return create_slice(c, out);
+    case T::BatchMatMulOptions: return create_batch_matmul(c, out);
+    case T::LayerNormOptions: return create_layer_norm(c, out);
+    case T::ReduceOptions: return create_reduce(c, out);
     default: break;
   }
   return c.error(OCTET_UNSUPPORTED) << "unknown operator kind " << static_cast<int>(c.op->options_type());

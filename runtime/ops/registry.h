@@ -23,5 +23,9 @@ Status create_softmax(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 Status create_quantize(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 Status create_dequantize(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 Status create_requantize(const OpBuildContext& c, std::unique_ptr<Operator>* out);
+Status create_slice(const OpBuildContext& c, std::unique_ptr<Operator>* out);
+Status create_batch_matmul(const OpBuildContext& c, std::unique_ptr<Operator>* out);
+Status create_layer_norm(const OpBuildContext& c, std::unique_ptr<Operator>* out);
+Status create_reduce(const OpBuildContext& c, std::unique_ptr<Operator>* out);
 
 }  // namespace octet::rt

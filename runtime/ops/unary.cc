@@ -39,7 +39,8 @@ Status create_unary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     return c.error(OCTET_UNSUPPORTED) << "unknown unary kind " << kind;
   }
   static const char* kNames[] = {"Table", "Relu", "Clamp", "HardSwish", "HardSigmoid", "Sigmoid", "Tanh",
-                                  "LeakyRelu", "Swish", "Exp", "Abs", "Neg", "Elu", "Gelu"};
+                                  "LeakyRelu", "Swish", "Exp", "Abs", "Neg", "Elu", "Gelu", "Sqrt",
+                                  "Reciprocal", "Log", "Erf", "Softplus", "Floor"};
   static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<int>(fb::UnaryKind::MAX) + 1, "one name per UnaryKind");
   op->type = kNames[kind];
   if (x.type == DType::kInt8) {
@@ -63,5 +64,6 @@ Status create_unary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
 
 }  // namespace octet::rt
 
-static_assert(static_cast<int>(octet::fb::UnaryKind::GELU) - 1 == static_cast<int>(octet::UnaryFunction::kGelu),
+static_assert(static_cast<int>(octet::fb::UnaryKind::GELU) - 1 == static_cast<int>(octet::UnaryFunction::kGelu) &&
+                  static_cast<int>(octet::fb::UnaryKind::FLOOR) - 1 == static_cast<int>(octet::UnaryFunction::kFloor),
               "UnaryKind (after TABLE) and UnaryFunction must list the functions in the same order");

@@ -1,6 +1,7 @@
 // Broadcasting, int8 Add / Sub (the 32-bit formula of qs8-binary-reference.h with
-// parameters derived independently from the scales) and int8 Mul (exact
-// requantization), each also checked against the real-valued result.
+// parameters derived independently from the scales), int8 Mul (exact
+// requantization) and int8 Maximum / Minimum (each operand rescaled with Add's
+// multipliers), each also checked against the real-valued result.
 #include "kernels/reference/qs8-binary-reference.h"
 
 #include <gtest/gtest.h>
@@ -392,6 +393,120 @@ TEST(QS8Mul, AllPairsWithExtremeZeroPoints) {
             << i;
       }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Maximum / Minimum
+
+// Operand q rescaled to the output with Add's multiplier m and shift s:
+// floor(((q - z) * m + 2^(s-1)) / 2^s), the documented per-operand rounding.
+int64_t oracle_rescale(int64_t q, int64_t z, int64_t m, int s) {
+  return octet_test::floor_div((q - z) * m + (s > 0 ? octet_test::pow2(s - 1) : 0), octet_test::pow2(s));
+}
+
+void check_minmax(const Shape& sa_shape, const Shape& sb_shape, float sa, int32_t za, float sb, int32_t zb, float so,
+                  int32_t zo, int32_t qmin, int32_t qmax, bool real_check, std::mt19937& rng) {
+  QMinMaxParams p;
+  ASSERT_TRUE(compute_qs8_minmax_params(sa, za, sb, zb, so, zo, qmin, qmax, &p)) << sa << " " << sb << " " << so;
+  const OracleAdd o = oracle_add_params(sa, 0, sb, 0, so, false);
+  ASSERT_EQ(p.shift, o.shift);
+  ASSERT_EQ(p.a_multiplier, o.am);
+  ASSERT_EQ(p.b_multiplier, o.bm);
+  const std::vector<int8_t> a = octet_test::random_s8(rng, numel(sa_shape));
+  const std::vector<int8_t> b = octet_test::random_s8(rng, numel(sb_shape));
+  Shape out;
+  ASSERT_TRUE(oracle_broadcast_shape(sa_shape, sb_shape, &out));
+  BroadcastShape bs;
+  ASSERT_TRUE(make_broadcast_shape(sa_shape.data(), int(sa_shape.size()), sb_shape.data(), int(sb_shape.size()), &bs));
+  std::vector<int8_t> ymax(numel(out) + 1, int8_t{0x55}), ymin(numel(out) + 1, int8_t{0x55});
+  qs8_maximum__reference(bs, a.data(), b.data(), p, ymax.data());
+  qs8_minimum__reference(bs, a.data(), b.data(), p, ymin.data());
+  EXPECT_EQ(ymax.back(), 0x55);
+  EXPECT_EQ(ymin.back(), 0x55);
+  int bad = 0;
+  oracle_for_each(sa_shape, sb_shape, out, [&](size_t i, size_t ia, size_t ib) {
+    const int64_t ra = oracle_rescale(a[ia], za, o.am, o.shift), rb = oracle_rescale(b[ib], zb, o.bm, o.shift);
+    const int64_t emax = octet_test::clamp64(zo + std::max(ra, rb), qmin, qmax);
+    const int64_t emin = octet_test::clamp64(zo + std::min(ra, rb), qmin, qmax);
+    if ((ymax[i] != emax || ymin[i] != emin) && bad++ < 5) {
+      ADD_FAILURE() << "a=" << int{a[ia]} << " b=" << int{b[ib]} << " sa=" << sa << " sb=" << sb << " so=" << so << " za=" << za
+                    << " zb=" << zb << " zo=" << zo << ": got " << int{ymax[i]} << "/" << int{ymin[i]} << " expected " << emax << "/"
+                    << emin;
+    }
+    if (real_check) {
+      const double va = (a[ia] - za) * double(sa) / so, vb = (b[ib] - zb) * double(sb) / so;
+      const double imax = std::min<double>(std::max<double>(zo + std::round(std::max(va, vb)), qmin), qmax);
+      const double imin = std::min<double>(std::max<double>(zo + std::round(std::min(va, vb)), qmin), qmax);
+      if ((std::fabs(ymax[i] - imax) > 1.0 || std::fabs(ymin[i] - imin) > 1.0) && bad++ < 5) {
+        ADD_FAILURE() << "real " << va << ", " << vb << " got " << int{ymax[i]} << "/" << int{ymin[i]};
+      }
+    }
+  });
+}
+
+TEST(QS8MinMax, BroadcastShapesAndScaleRatios) {
+  std::mt19937 rng(35);
+  for (const auto& [sa_shape, sb_shape] : shape_pairs())
+    for (int i = 0; i < 30; ++i) {
+      const float so = random_scale(rng);
+      const float sa = i == 0 ? so : static_cast<float>(so * octet_test::log_uniform(rng, 1e-3, 1e3));
+      const float sb = i == 1 ? sa : static_cast<float>(so * octet_test::log_uniform(rng, 1e-3, 1e3));
+      int32_t qmin = -128, qmax = 127;
+      if (i % 4 == 3) {
+        qmin = octet_test::uniform_int(rng, -128, 127);
+        qmax = octet_test::uniform_int(rng, qmin, 127);
+      }
+      check_minmax(sa_shape, sb_shape, sa, octet_test::random_zero_point(rng), sb, octet_test::random_zero_point(rng), so,
+                   octet_test::random_zero_point(rng), qmin, qmax, true, rng);
+    }
+}
+
+TEST(QS8MinMax, ExtremeZeroPointsAndRatios) {
+  std::mt19937 rng(36);
+  for (int32_t za : {-128, 127})
+    for (int32_t zb : {-128, 127})
+      for (int32_t zo : {-128, 0, 127})
+        for (double ra : {1e-3, 0.5, 1.0, 2.0, 1e3, 4095.0, 1e-9})
+          for (double rb : {1.0, 1e-3, 4095.5}) {
+            const float so = 0.01f;
+            check_minmax({16}, {16}, static_cast<float>(so * ra), za, static_cast<float>(so * rb), zb, so, zo, -128, 127,
+                         ra <= 1000.0 && rb <= 1000.0, rng);
+          }
+}
+
+TEST(QS8MinMax, EqualQuantizationIsExactMaxAndMin) {
+  // Every pair with both inputs quantized like the output: max / min of the raw values.
+  QMinMaxParams p;
+  ASSERT_TRUE(compute_qs8_minmax_params(0.05f, -7, 0.05f, -7, 0.05f, -7, -128, 127, &p));
+  std::vector<int8_t> a(256 * 256), b(256 * 256), ymax(256 * 256), ymin(256 * 256);
+  for (int i = 0; i < 256 * 256; ++i) {
+    a[i] = static_cast<int8_t>(i / 256 - 128);
+    b[i] = static_cast<int8_t>(i % 256 - 128);
+  }
+  const int64_t dims[] = {256 * 256};
+  BroadcastShape bs;
+  ASSERT_TRUE(make_broadcast_shape(dims, 1, dims, 1, &bs));
+  qs8_maximum__reference(bs, a.data(), b.data(), p, ymax.data());
+  qs8_minimum__reference(bs, a.data(), b.data(), p, ymin.data());
+  for (int i = 0; i < 256 * 256; ++i) {
+    ASSERT_EQ(ymax[i], std::max(a[i], b[i])) << i;
+    ASSERT_EQ(ymin[i], std::min(a[i], b[i])) << i;
+  }
+  // Relu as Maximum with a zero constant (0 = the zero point) under a fused clamp.
+  ASSERT_TRUE(compute_qs8_minmax_params(0.05f, -7, 0.05f, -7, 0.05f, -7, -7, 100, &p));
+  const int64_t one[] = {1};
+  ASSERT_TRUE(make_broadcast_shape(dims, 1, one, 0, &bs));
+  const int8_t zero = -7;
+  qs8_maximum__reference(bs, a.data(), &zero, p, ymax.data());
+  for (int i = 0; i < 256 * 256; ++i) ASSERT_EQ(ymax[i], std::min<int>(std::max<int>(a[i], -7), 100)) << i;
+}
+
+TEST(QS8MinMax, ParamsRejectInvalidScales) {
+  QMinMaxParams p;
+  EXPECT_FALSE(compute_qs8_minmax_params(0.0f, 0, 1.0f, 0, 1.0f, 0, -128, 127, &p));
+  EXPECT_FALSE(compute_qs8_minmax_params(1.0f, 0, std::numeric_limits<float>::quiet_NaN(), 0, 1.0f, 0, -128, 127, &p));
+  EXPECT_FALSE(compute_qs8_minmax_params(4096.0f, 0, 1.0f, 0, 1.0f, 0, -128, 127, &p));
+  EXPECT_TRUE(compute_qs8_minmax_params(4095.0f, 0, 1.0f, 0, 1.0f, 0, -128, 127, &p));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "kernels/reference/broadcast.h"
 #include "kernels/reference/conv-shape.h"
 #include "kernels/reference/f32-conv2d-reference.h"
+#include "kernels/reference/f32-layer-norm-reference.h"
 #include "kernels/reference/qs8-binary-reference.h"
 #include "kernels/reference/qs8-lut-reference.h"
 #include "kernels/reference/qs8-pool-reference.h"
@@ -134,22 +136,44 @@ TEST(F32FullyConnected, AgainstDouble) {
     }
 }
 
-TEST(F32Binary, BroadcastAddSubMul) {
+// The float binary ops in double (Maximum / Minimum NaN when either operand is).
+double oracle_binary(BinaryOp op, double a, double b) {
+  switch (op) {
+    case BinaryOp::kAdd: return a + b;
+    case BinaryOp::kSub: return a - b;
+    case BinaryOp::kMul: return a * b;
+    case BinaryOp::kDiv: return a / b;
+    case BinaryOp::kMaximum: return std::isnan(a) || std::isnan(b) ? NAN : std::fmax(a, b);
+    case BinaryOp::kMinimum: return std::isnan(a) || std::isnan(b) ? NAN : std::fmin(a, b);
+    case BinaryOp::kPow: return std::exp(b * std::log(a));  // a > 0 here
+  }
+  return 0;
+}
+
+TEST(F32Binary, BroadcastEveryOp) {
   std::mt19937 rng(112);
   const std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> shapes = {
       {{2, 3, 4, 5}, {5}}, {{2, 1, 4, 1}, {1, 3, 1, 5}}, {{}, {3, 4}}, {{4, 1}, {}}, {{6}, {6}}};
   for (const auto& [sa, sb] : shapes)
-    for (BinaryOp op : {BinaryOp::kAdd, BinaryOp::kSub, BinaryOp::kMul}) {
+    for (BinaryOp op : {BinaryOp::kAdd, BinaryOp::kSub, BinaryOp::kMul, BinaryOp::kDiv, BinaryOp::kMaximum, BinaryOp::kMinimum,
+                        BinaryOp::kPow}) {
       BroadcastShape bs;
       ASSERT_TRUE(make_broadcast_shape(sa.data(), int(sa.size()), sb.data(), int(sb.size()), &bs));
       int64_t na = 1, nb = 1, no = 1;
       for (int64_t d : sa) na *= d;
       for (int64_t d : sb) nb *= d;
       for (int d = 0; d < bs.rank; ++d) no *= bs.out_dims[d];
-      const std::vector<float> a = octet_test::random_f32(rng, na, -10, 10);
-      const std::vector<float> b = octet_test::random_f32(rng, nb, -10, 10);
+      // Pow on positive bases with small exponents; Div away from 0.
+      const bool pow = op == BinaryOp::kPow;
+      std::vector<float> a = octet_test::random_f32(rng, na, pow ? 0.1f : -10, pow ? 4 : 10);
+      std::vector<float> b = octet_test::random_f32(rng, nb, pow ? -3 : -10, pow ? 3 : 10);
+      if (op == BinaryOp::kDiv) {
+        for (float& v : b) v = v < 0 ? v - 0.5f : v + 0.5f;
+      }
+      if (pow && nb > 1) b[0] = 2.0f;  // the squaring path
       std::vector<float> y(no);
-      const float lo = op == BinaryOp::kMul ? -kInf : -5.0f, hi = op == BinaryOp::kMul ? kInf : 5.0f;
+      const bool clamp = op == BinaryOp::kAdd || op == BinaryOp::kSub || op == BinaryOp::kMaximum;
+      const float lo = clamp ? -5.0f : -kInf, hi = clamp ? 5.0f : kInf;
       f32_binary__reference(op, bs, a.data(), b.data(), lo, hi, y.data());
       // Index the operands by decoding each output index (right-aligned broadcasting).
       std::vector<int64_t> idx(bs.rank);
@@ -165,11 +189,34 @@ TEST(F32Binary, BroadcastAddSubMul) {
           return f;
         };
         const double va = a[flat(sa)], vb = b[flat(sb)];
-        double e = op == BinaryOp::kAdd ? va + vb : op == BinaryOp::kSub ? va - vb : va * vb;
+        double e = oracle_binary(op, va, vb);
         e = std::min<double>(std::max<double>(e, lo), hi);
-        ASSERT_NEAR(y[o], e, 1e-6 * (std::fabs(va) + std::fabs(vb) + std::fabs(va * vb))) << int(op) << " " << o;
+        if (op == BinaryOp::kMaximum || op == BinaryOp::kMinimum) {
+          ASSERT_EQ(y[o], e) << int(op) << " " << o;  // a max moves a value
+        } else if (pow && vb == 2.0) {
+          ASSERT_EQ(y[o], a[flat(sa)] * a[flat(sa)]) << o;
+        } else {
+          ASSERT_NEAR(y[o], e, 1e-6 * (std::fabs(va) + std::fabs(vb) + std::fabs(va * vb) + std::fabs(e))) << int(op) << " " << o;
+        }
       }
     }
+}
+
+TEST(F32Binary, NanAndSpecialValues) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  EXPECT_TRUE(std::isnan(f32_binary_value(BinaryOp::kMaximum, nan, 1.0f)));
+  EXPECT_TRUE(std::isnan(f32_binary_value(BinaryOp::kMaximum, 1.0f, nan)));
+  EXPECT_TRUE(std::isnan(f32_binary_value(BinaryOp::kMinimum, nan, 1.0f)));
+  EXPECT_TRUE(std::isnan(f32_binary_value(BinaryOp::kMinimum, 1.0f, nan)));
+  EXPECT_EQ(f32_binary_value(BinaryOp::kMaximum, -kInf, 3.0f), 3.0f);
+  EXPECT_EQ(f32_binary_value(BinaryOp::kMinimum, -kInf, 3.0f), -kInf);
+  EXPECT_EQ(f32_binary_value(BinaryOp::kDiv, 1.0f, 0.0f), kInf);
+  EXPECT_EQ(f32_binary_value(BinaryOp::kDiv, -1.0f, 0.0f), -kInf);
+  EXPECT_EQ(f32_binary_value(BinaryOp::kPow, -3.0f, 2.0f), 9.0f);
+  EXPECT_EQ(f32_binary_value(BinaryOp::kPow, -2.0f, 3.0f), -8.0f);
+  EXPECT_EQ(f32_binary_value(BinaryOp::kPow, 0.0f, 0.0f), 1.0f);
+  EXPECT_TRUE(std::isnan(f32_binary_value(BinaryOp::kPow, -2.0f, 0.5f)));
+  EXPECT_EQ(f32_binary_value(BinaryOp::kPow, kInf, 2.0f), kInf);
 }
 
 TEST(F32Pool, MaxAvgAndGlobal) {
@@ -238,6 +285,14 @@ TEST(F32Unary, EveryFunctionAgainstDouble) {
     f32_unary__reference(f, alpha, beta, x.size(), x.data(), y.data());
     for (size_t i = 0; i < x.size(); ++i) {
       const double e = octet_test::oracle_unary(f, x[i], alpha, beta);
+      if (std::isnan(e)) {
+        ASSERT_TRUE(std::isnan(y[i])) << "function " << int(f) << " x " << x[i];  // sqrt, log of x < 0
+        continue;
+      }
+      if (std::isinf(e)) {
+        ASSERT_EQ(y[i], e) << "function " << int(f) << " x " << x[i];  // log(0), 1 / 0
+        continue;
+      }
       ASSERT_NEAR(y[i], e, kRelTol * std::fabs(e) + 1e-6) << "function " << int(f) << " x " << x[i];
       ASSERT_EQ(y[i], unary_function_f32(f, x[i], alpha, beta));
     }
@@ -306,6 +361,48 @@ TEST(F32Resize, NearestCopiesAndBilinearWeights) {
                                       wx1 * at(n, ay.index1[oy], ax.index1[ox], c));
               ASSERT_NEAR(y[o], e, kRelTol * 5.0) << k.in_h << "x" << k.in_w << "->" << k.out_h << "x" << k.out_w;
             }
+    }
+}
+
+TEST(F32LayerNorm, RowsAgainstLongDouble) {
+  std::mt19937 rng(117);
+  for (size_t channels : {1, 2, 7, 64, 192, 1000})
+    for (float epsilon : {1e-5f, 1e-6f, 0.0f}) {
+      const size_t rows = 5;
+      std::vector<float> x = octet_test::random_f32(rng, rows * channels, -3, 3);
+      // A row with a large common offset (the naive one-pass variance would cancel) and a
+      // constant row (variance 0: y = beta for epsilon > 0).
+      for (size_t c = 0; c < channels; ++c) x[channels + c] += 1000.0f;
+      for (size_t c = 0; c < channels; ++c) x[2 * channels + c] = 0.75f;
+      const std::vector<float> gamma = octet_test::random_f32(rng, channels, 0.5f, 2.0f);
+      const std::vector<float> beta = octet_test::random_f32(rng, channels, -1.0f, 1.0f);
+      for (bool with_beta : {true, false}) {
+        std::vector<float> y(rows * channels + 1, 12345.0f), split(rows * channels + 1, 12345.0f);
+        f32_layer_norm__reference(channels, x.data(), gamma.data(), with_beta ? beta.data() : nullptr, epsilon, y.data(), 0, rows);
+        f32_layer_norm__reference(channels, x.data(), gamma.data(), with_beta ? beta.data() : nullptr, epsilon, split.data(), 0, 2);
+        f32_layer_norm__reference(channels, x.data(), gamma.data(), with_beta ? beta.data() : nullptr, epsilon, split.data(), 2, rows);
+        ASSERT_EQ(std::memcmp(y.data(), split.data(), y.size() * sizeof(float)), 0) << "row ranges changed the bytes";
+        EXPECT_EQ(y.back(), 12345.0f);
+        for (size_t r = 0; r < rows; ++r) {
+          const float* in = &x[r * channels];
+          long double mean = 0, var = 0;
+          for (size_t c = 0; c < channels; ++c) mean += in[c];
+          mean /= channels;
+          for (size_t c = 0; c < channels; ++c) var += (in[c] - mean) * (in[c] - mean);
+          var /= channels;
+          for (size_t c = 0; c < channels; ++c) {
+            const float got = y[r * channels + c];
+            const long double b = with_beta ? beta[c] : 0.0L;
+            if (var + epsilon == 0) {  // 0 / 0
+              ASSERT_TRUE(std::isnan(got)) << channels << " row " << r;
+              continue;
+            }
+            const long double e = (in[c] - mean) / std::sqrt(var + static_cast<long double>(epsilon)) * gamma[c] + b;
+            ASSERT_NEAR(got, static_cast<double>(e), 2e-6 * (std::fabs(static_cast<double>(e)) + 1.0))
+                << channels << " eps " << epsilon << " row " << r << " channel " << c;
+          }
+        }
+      }
     }
 }
 

@@ -1,4 +1,4 @@
-// Transpose and Pad on raw elements against index-mapping oracles: each output
+// Transpose, Pad and Slice on raw elements against index-mapping oracles: each output
 // element is located by decoding its flat index and mapping it back to the input.
 #include "kernels/reference/x-layout-reference.h"
 
@@ -200,6 +200,83 @@ TEST(XPad, HandChecked) {
   float yf[6];
   x_pad__reference(2, d2, p2, PadFill::kConstant, &cf, sizeof(float), xf, yf);
   EXPECT_EQ(std::vector<float>(yf, yf + 6), (std::vector<float>{-7.0f, 1.5f, 2.5f, -7.0f, 3.5f, 4.5f}));
+}
+
+// ---------------------------------------------------------------------------
+// Slice
+
+// Length of a slice axis, by walking it: indices begin, begin + step, ... before end.
+int64_t oracle_slice_length(int64_t begin, int64_t end, int64_t step) {
+  int64_t n = 0;
+  while (step > 0 ? begin + n * step < end : begin + n * step > end) ++n;
+  return n;
+}
+
+void check_slice(const Dims& in, const std::vector<int64_t>& begin, const std::vector<int64_t>& end,
+                 const std::vector<int64_t>& step, size_t elem, std::mt19937& rng) {
+  const int rank = static_cast<int>(in.size());
+  Dims out(rank);
+  for (int d = 0; d < rank; ++d) out[d] = oracle_slice_length(begin[d], end[d], step[d]);
+  const std::vector<uint8_t> x = random_bytes(rng, numel(in) * elem);
+  const int64_t count = numel(out);
+  std::vector<uint8_t> y(count * elem + 8, 0xA5);
+  x_slice__reference(rank, in.data(), begin.data(), step.data(), out.data(), elem, x.data(), y.data());
+  for (int64_t o = 0; o < count; ++o) {
+    const std::vector<int64_t> oi = unflatten(o, out);
+    std::vector<int64_t> ii(rank);
+    for (int d = 0; d < rank; ++d) {
+      ii[d] = begin[d] + oi[d] * step[d];
+      ASSERT_TRUE(ii[d] >= 0 && ii[d] < in[d]) << "oracle index out of range";
+    }
+    ASSERT_EQ(std::memcmp(&y[o * elem], &x[flatten(ii, in) * elem], elem), 0) << "rank " << rank << " output " << o;
+  }
+  for (size_t t = count * elem; t < y.size(); ++t) ASSERT_EQ(y[t], 0xA5) << "wrote past the end";
+}
+
+TEST(XSlice, RandomStridesBothDirectionsRanks0To6) {
+  std::mt19937 rng(94);
+  for (int rank = 0; rank <= 6; ++rank)
+    for (int i = 0; i < 80; ++i) {
+      Dims in(rank);
+      for (auto& d : in) d = octet_test::uniform_int(rng, 1, rank <= 3 ? 8 : 4);
+      std::vector<int64_t> begin(rank), end(rank), step(rank);
+      for (int d = 0; d < rank; ++d) {
+        // Steps of 1 on the last axis take the kernel's contiguous-row path.
+        step[d] = octet_test::uniform_int(rng, 0, 2) == 0 ? 1 : octet_test::uniform_int(rng, 1, 3) * (octet_test::uniform_int(rng, 0, 1) ? 1 : -1);
+        const int lo = step[d] > 0 ? 0 : -1, hi = step[d] > 0 ? int(in[d]) : int(in[d]) - 1;
+        begin[d] = octet_test::uniform_int(rng, lo, hi);
+        end[d] = octet_test::uniform_int(rng, lo, hi);
+        if (octet_test::uniform_int(rng, 0, 3) == 0) {  // the whole axis, forwards or backwards
+          begin[d] = step[d] > 0 ? 0 : in[d] - 1;
+          end[d] = step[d] > 0 ? in[d] : -1;
+        }
+      }
+      check_slice(in, begin, end, step, i % 2 == 0 ? 1 : 4, rng);
+    }
+}
+
+TEST(XSlice, EmptyOutputsAndHugeSteps) {
+  std::mt19937 rng(95);
+  check_slice({5, 4}, {3, 0}, {3, 4}, {1, 1}, 4, rng);                    // empty first axis
+  check_slice({5, 4}, {0, 2}, {5, 1}, {1, 1}, 1, rng);                    // end before begin
+  check_slice({5, 4}, {4, 3}, {-1, -1}, {-2147483647, -1}, 1, rng);       // one element backwards
+  check_slice({6}, {1}, {6}, {2147483647}, 4, rng);                       // one element
+  check_slice({0, 3}, {0, 0}, {0, 3}, {1, 1}, 4, rng);                    // empty input
+  check_slice({}, {}, {}, {}, 4, rng);                                    // a scalar
+}
+
+TEST(XSlice, HandChecked) {
+  const int8_t x[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};  // 3x4
+  const int64_t dims[] = {3, 4};
+  int8_t y[12];
+  // Rows 2, 0 (step -2), columns 1..3.
+  const int64_t b1[] = {2, 1}, s1[] = {-2, 1}, o1[] = {2, 3};
+  x_slice__reference(2, dims, b1, s1, o1, 1, x, y);
+  EXPECT_EQ(std::vector<int8_t>(y, y + 6), (std::vector<int8_t>{9, 10, 11, 1, 2, 3}));
+  // Every row, columns 3, 1 (step -2).
+  const int64_t b2[] = {0, 3}, s2[] = {1, -2}, o2[] = {3, 2};
+  x_slice__reference(2, dims, b2, s2, o2, 1, x, y);
+  EXPECT_EQ(std::vector<int8_t>(y, y + 6), (std::vector<int8_t>{3, 1, 7, 5, 11, 9}));
 }
 
 }  // namespace

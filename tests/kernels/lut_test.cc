@@ -43,7 +43,10 @@ int check_table(const LutCase& c) {
   for (int q = -128; q <= 127; ++q) {
     const double x = double(c.si) * (q - c.zi);
     const double v = oracle_unary(c.f, x, c.alpha, c.beta) / double(c.so);
-    const auto quantize = [&](double r) { return std::min(127.0, std::max(-128.0, round_half_away(r) + c.zo)); };
+    // NaN (sqrt or log of a negative value) is the real 0: the zero point.
+    const auto quantize = [&](double r) {
+      return std::isnan(r) ? double(c.zo) : std::min(127.0, std::max(-128.0, round_half_away(r) + c.zo));
+    };
     const double e = quantize(v);
     const int got = table[q + 128];
     if (got == e) continue;
@@ -147,8 +150,43 @@ TEST(UnaryFunctionF64, MatchesDefinitions) {
       random_alpha_beta(f, rng, &alpha, &beta);
       const double x = octet_test::uniform_real(rng, -12, 12);
       const double e = oracle_unary(f, x, alpha, beta), got = unary_function_f64(f, x, alpha, beta);
+      if (std::isnan(e)) {
+        EXPECT_TRUE(std::isnan(got)) << int(f) << " x " << x;
+        continue;
+      }
       EXPECT_NEAR(got, e, 1e-12 * std::max(1.0, std::fabs(e))) << int(f) << " x " << x;
     }
+}
+
+TEST(UnaryFunctionF64, NewFunctionsAtSpecialPoints) {
+  const double inf = INFINITY;
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kSqrt, 0.0, 0, 0), 0.0);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kSqrt, 2.25, 0, 0), 1.5);
+  EXPECT_TRUE(std::isnan(unary_function_f64(UnaryFunction::kSqrt, -1.0, 0, 0)));
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kReciprocal, 0.0, 0, 0), inf);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kReciprocal, -0.0, 0, 0), -inf);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kReciprocal, -4.0, 0, 0), -0.25);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kLog, 0.0, 0, 0), -inf);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kLog, 1.0, 0, 0), 0.0);
+  EXPECT_TRUE(std::isnan(unary_function_f64(UnaryFunction::kLog, -1.0, 0, 0)));
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kErf, 0.0, 0, 0), 0.0);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kErf, 30.0, 0, 0), 1.0);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kFloor, -2.5, 0, 0), -3.0);
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kFloor, 2.5, 0, 0), 2.0);
+  // Softplus neither overflows for large x nor rounds small results to 0.
+  EXPECT_EQ(unary_function_f64(UnaryFunction::kSoftplus, 1000.0, 0, 0), 1000.0);
+  EXPECT_NEAR(unary_function_f64(UnaryFunction::kSoftplus, -50.0, 0, 0), std::exp(-50.0), 1e-30);
+  EXPECT_EQ(unary_function_f32(UnaryFunction::kSoftplus, 200.0f, 0, 0), 200.0f);
+  EXPECT_GT(unary_function_f32(UnaryFunction::kSoftplus, -80.0f, 0, 0), 0.0f);
+  // The int8 table of Sqrt: negative inputs (NaN) take the zero point; Log of 0 saturates.
+  int8_t table[256];
+  build_qs8_lut(UnaryFunction::kSqrt, 0, 0, 0.25f, 0, 0.125f, -5, table);
+  EXPECT_EQ(table[-1 + 128], -5);
+  EXPECT_EQ(table[0 + 128], -5);
+  EXPECT_EQ(table[16 + 128], -5 + 16);  // sqrt(4) / 0.125
+  build_qs8_lut(UnaryFunction::kLog, 0, 0, 0.25f, 0, 0.125f, 0, table);
+  EXPECT_EQ(table[0 + 128], -128);
+  EXPECT_EQ(table[4 + 128], 0);  // log(1)
 }
 
 TEST(QS8Lut, LooksUpEveryByte) {
