@@ -163,6 +163,7 @@ int main(int argc, char** argv) {
     else return usage();
   }
   if (path == nullptr) return usage();
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress lines and errors in the order they happen
   const bool write_outputs = !output_dir.empty();
   if (runs < 0) runs = write_outputs ? 1 : 10;
   try {
