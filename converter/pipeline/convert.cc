@@ -1,0 +1,335 @@
+#include "converter/pipeline/convert.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "converter/float/float_executor.h"
+#include "converter/io/npy.h"
+#include "converter/passes/passes.h"
+#include "converter/pipeline/sha256.h"
+#include "octet/octet.h"
+
+namespace octet::cvt {
+
+namespace {
+
+constexpr const char* kConverterVersion = "octet-convert 0.1.0";
+
+std::string base_name(const std::string& p) {
+  const size_t s = p.find_last_of('/');
+  return s == std::string::npos ? p : p.substr(s + 1);
+}
+
+// Calibration samples: one file per sample for single-input models, one
+// subfolder per input (files matched in sorted order) otherwise.
+struct Samples {
+  std::vector<std::map<std::string, std::string>> files;
+};
+
+bool find_samples(const Graph& g, const ConvertOptions& o, Samples* s, std::string* error) {
+  if (g.inputs.size() == 1) {
+    std::string e;
+    auto files = list_calibration_files(o.calib_path, &e);
+    if (!e.empty()) return *error = e, false;
+    for (const auto& f : files) s->files.push_back({{g.inputs[0], f}});
+  } else {
+    std::vector<std::vector<std::string>> per;
+    for (const auto& in : g.inputs) {
+      std::string e;
+      per.push_back(list_calibration_files(o.calib_path + "/" + in, &e));
+      if (!e.empty()) return *error = "model has several inputs: expected a folder per input: " + e, false;
+    }
+    size_t n = per[0].size();
+    for (const auto& p : per) n = std::min(n, p.size());
+    for (size_t i = 0; i < n; ++i) {
+      std::map<std::string, std::string> m;
+      for (size_t k = 0; k < g.inputs.size(); ++k) m[g.inputs[k]] = per[k][i];
+      s->files.push_back(m);
+    }
+  }
+  if (o.calib_limit && s->files.size() > o.calib_limit) s->files.resize(o.calib_limit);
+  if (s->files.empty()) return *error = "no calibration samples (images, .npy or .bin) in '" + o.calib_path + "'", false;
+  return true;
+}
+
+bool load_sample(const Graph& g, const ConvertOptions& o, const std::map<std::string, std::string>& files,
+                 std::map<std::string, Tensor>* inputs, std::string* error) {
+  for (const auto& kv : files) {
+    const ValueInfo* vi = g.info(kv.first);
+    Tensor t;
+    const auto kind = calibration_file_kind(kv.second);
+    std::string e;
+    bool ok;
+    if (kind == CalibrationFileKind::kImage) {
+      ImagePreprocess pp = o.preprocess;
+      if (vi->shape.size() == 4) {
+        const bool nhwc = pp.layout == ImageLayout::kNHWC;
+        if (!pp.height) pp.height = static_cast<int>(vi->shape[nhwc ? 1 : 2]);
+        if (!pp.width) pp.width = static_cast<int>(vi->shape[nhwc ? 2 : 3]);
+        pp.channels = static_cast<int>(vi->shape[nhwc ? 3 : 1]);
+      }
+      ok = load_image(kv.second, pp, &t, &e);
+    } else if (kind == CalibrationFileKind::kNpy) {
+      ok = read_npy(kv.second, &t, &e);
+      if (ok && t.dtype != DType::kFloat32) t = t.cast(DType::kFloat32);
+    } else {
+      ok = read_raw_f32(kv.second, vi->shape, &t, &e);
+    }
+    if (!ok) return *error = kv.second + ": " + e, false;
+    if (t.shape != vi->shape) {
+      if (t.numel() != [&] { int64_t c = 1; for (auto d : vi->shape) c *= d; return c; }())
+        return *error = kv.second + ": sample shape " + shape_str(t.shape) + " does not match input '" + kv.first +
+                        "' " + shape_str(vi->shape),
+               false;
+      t.shape = vi->shape;
+    }
+    (*inputs)[kv.first] = std::move(t);
+  }
+  return true;
+}
+
+struct Compare {
+  double sqnr_db, cosine;
+};
+Compare compare(const float* ref, const float* got, size_t n) {
+  double s = 0, e = 0, dot = 0, nr = 0, ng = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double d = static_cast<double>(ref[i]) - got[i];
+    s += static_cast<double>(ref[i]) * ref[i];
+    e += d * d;
+    dot += static_cast<double>(ref[i]) * got[i];
+    nr += static_cast<double>(ref[i]) * ref[i];
+    ng += static_cast<double>(got[i]) * got[i];
+  }
+  Compare c;
+  c.sqnr_db = e == 0 ? 99.0 : (s == 0 ? -99.0 : 10.0 * std::log10(s / e));
+  c.cosine = (nr == 0 || ng == 0) ? (nr == ng ? 1.0 : 0.0) : dot / std::sqrt(nr * ng);
+  return c;
+}
+
+// Runs the probe model (every mapped value an output) and the float graph on the
+// same samples; per value the mean SQNR and cosine over samples.
+bool quality_report(const Graph& g, const ConvertOptions& o, const LowerOptions& lo, const Samples& samples,
+                    ConvertResult* res, std::string* error) {
+  ModelWriter w;
+  LowerResult probe;
+  LowerOptions po = lo;
+  po.probe = true;
+  if (!lower_graph(g, po, &w, &probe, error)) return false;
+  const std::vector<uint8_t> bytes = w.finish();
+  octet_model* model = nullptr;
+  char err[512];
+  if (octet_model_load_memory(bytes.data(), bytes.size(), &model, err, sizeof err) != OCTET_OK)
+    return *error = std::string("the probe model does not load: ") + err, false;
+  octet_session_options so;
+  octet_session_options_init(&so);
+  octet_session* s = nullptr;
+  if (octet_session_create(model, &so, &s, err, sizeof err) != OCTET_OK) {
+    octet_model_release(model);
+    return *error = std::string("session: ") + err, false;
+  }
+  std::map<std::string, size_t> out_index;
+  const size_t nout = octet_model_num_outputs(model);
+  for (size_t i = 0; i < nout; ++i) {
+    octet_tensor_info info;
+    octet_model_output_info(model, i, &info);
+    out_index[info.name] = i;
+  }
+  std::map<std::string, size_t> in_index;
+  const size_t nin = octet_model_num_inputs(model);
+  for (size_t i = 0; i < nin; ++i) {
+    octet_tensor_info info;
+    octet_model_input_info(model, i, &info);
+    in_index[info.name] = i;
+  }
+  std::map<std::string, int> producer;
+  for (size_t k = 0; k < g.nodes.size(); ++k)
+    for (const auto& out : g.nodes[k].outputs) producer[out] = static_cast<int>(k);
+  std::map<std::string, std::pair<double, double>> acc;
+  const size_t n = std::min(o.report_samples, samples.files.size());
+  bool ok = true;
+  for (size_t i = 0; i < n && ok; ++i) {
+    std::map<std::string, Tensor> inputs, all;
+    if (!load_sample(g, o, samples.files[i], &inputs, error)) { ok = false; break; }
+    FloatExecutor ex(g);
+    if (!ex.run(inputs, &all, error, true)) { ok = false; break; }
+    for (const auto& kv : inputs)
+      octet_session_set_input_float(s, in_index[kv.first], kv.second.data<float>(), static_cast<size_t>(kv.second.numel()));
+    if (octet_session_invoke(s) != OCTET_OK) {
+      *error = std::string("probe run failed: ") + octet_session_last_error(s);
+      ok = false;
+      break;
+    }
+    for (const auto& kv : probe.values) {
+      if (kv.second.output_name.empty() || !all.count(kv.first)) continue;
+      const Tensor& ref = all[kv.first];
+      if (ref.dtype != DType::kFloat32) continue;
+      std::vector<float> got(static_cast<size_t>(ref.numel()));
+      if (octet_session_get_output_float(s, out_index[kv.second.output_name], got.data(), got.size()) != OCTET_OK) continue;
+      const Compare c = compare(ref.data<float>(), got.data(), got.size());
+      acc[kv.first].first += c.sqnr_db / n;
+      acc[kv.first].second += c.cosine / n;
+    }
+  }
+  octet_session_release(s);
+  octet_model_release(model);
+  if (!ok) return false;
+  for (const auto& kv : acc) {
+    LayerQuality q;
+    q.value = kv.first;
+    q.sqnr_db = kv.second.first;
+    q.cosine = kv.second.second;
+    auto p = producer.find(kv.first);
+    if (p != producer.end()) {
+      q.node = g.nodes[p->second].name;
+      q.op_type = g.nodes[p->second].op_type;
+    }
+    q.int8 = probe.values[kv.first].int8;
+    if (g.is_output(kv.first)) res->outputs[kv.first] = q;
+    res->layers.push_back(q);
+  }
+  std::sort(res->layers.begin(), res->layers.end(),
+            [](const LayerQuality& a, const LayerQuality& b) { return a.sqnr_db < b.sqnr_db; });
+  return true;
+}
+
+std::string json_escape(const std::string& s) {
+  std::string r;
+  for (char c : s) {
+    if (c == '"' || c == '\\') r += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) continue;
+    r += c;
+  }
+  return r;
+}
+
+bool write_report_json(const std::string& path, const ConvertResult& r, std::string* error) {
+  std::ostringstream s;
+  s << "{\n  \"int8_ops\": " << r.lowered.int8_ops << ",\n  \"float_ops\": " << r.lowered.float_ops
+    << ",\n  \"calibration_samples\": " << r.calib_samples << ",\n  \"layers\": [";
+  char buf[128];
+  for (size_t i = 0; i < r.layers.size(); ++i) {
+    const auto& l = r.layers[i];
+    std::snprintf(buf, sizeof buf, "\"sqnr_db\": %.3f, \"cosine\": %.6f", l.sqnr_db, l.cosine);
+    s << (i ? ",\n" : "\n") << "    {\"value\": \"" << json_escape(l.value) << "\", \"node\": \"" << json_escape(l.node)
+      << "\", \"op\": \"" << l.op_type << "\", \"int8\": " << (l.int8 ? "true" : "false") << ", " << buf << "}";
+  }
+  s << "\n  ]\n}\n";
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << s.str();
+  if (!f) return *error = "cannot write '" + path + "'", false;
+  return true;
+}
+
+}  // namespace
+
+void print_dispatch_summary(const LowerResult& r, FILE* out) {
+  std::fprintf(out, "dispatch: %zu ops INT8, %zu ops float\n", r.int8_ops, r.float_ops);
+  std::map<std::string, std::pair<size_t, size_t>> by_type;
+  std::map<std::string, size_t> float_reasons, glue;
+  for (const auto& d : r.dispatch) {
+    if (d.reason == "region border" || d.reason == "layout change") {
+      glue[d.op_type + " (" + d.reason + ")"]++;
+      continue;
+    }
+    if (d.reason.rfind("fused", 0) == 0 || d.reason.find("fused") != std::string::npos) {
+      glue[d.op_type + " fused into its producer"]++;
+      continue;
+    }
+    auto& p = by_type[d.op_type];
+    (d.int8 ? p.first : p.second)++;
+    if (!d.int8) float_reasons[d.op_type + ": " + (d.reason.empty() ? "forced to float" : d.reason)]++;
+  }
+  for (const auto& kv : by_type)
+    std::fprintf(out, "  %-22s %4zu int8 %4zu float\n", kv.first.c_str(), kv.second.first, kv.second.second);
+  for (const auto& kv : glue) std::fprintf(out, "  + %zu %s\n", kv.second, kv.first.c_str());
+  for (const auto& kv : float_reasons) std::fprintf(out, "  float: %zu x %s\n", kv.second, kv.first.c_str());
+}
+
+bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* error) {
+  std::vector<uint8_t> bytes;
+  if (!read_file_bytes(o.input_path, uint64_t{1} << 31, &bytes, error)) return false;
+  const std::string sha = sha256_hex(bytes.data(), bytes.size());
+  Graph g;
+  if (!import_onnx_bytes(bytes.data(), bytes.size(), o.import, &g, error)) {
+    *error = o.input_path + ": " + *error;
+    return false;
+  }
+  bytes.clear();
+  bytes.shrink_to_fit();
+  if (!run_graph_passes(&g, &res->pass_log, error)) return false;
+  if (o.verbose)
+    for (const auto& l : res->pass_log) std::fprintf(stderr, "pass: %s\n", l.c_str());
+  // Every node must be lowerable before any calibration time is spent.
+  {
+    std::string missing;
+    for (const auto& n : g.nodes)
+      if (!has_lowering(n))
+        missing += "\n  node " + n.label() + (n.domain.empty() ? "" : " in domain '" + n.domain + "'") + ", opset " +
+                   std::to_string(g.opset) + ": octet has no kernel for " + n.op_type;
+    if (!missing.empty()) {
+      *error = "unsupported operators (nothing was written):" + missing +
+               "\n  (export the model without them, or open an issue naming the operator)";
+      return false;
+    }
+  }
+  LowerOptions lo;
+  lo.int8 = o.quantize;
+  lo.keep_float = o.keep_float;
+  Samples samples;
+  std::string method = "none";
+  if (o.quantize) {
+    if (o.calib_path.empty()) {
+      *error = "an FP32 model needs calibration data: --calib FOLDER (images, .npy or .bin), or --float for a float model";
+      return false;
+    }
+    if (!find_samples(g, o, &samples, error)) return false;
+    res->calib_samples = samples.files.size();
+    bool cached = false;
+    if (!o.calib_cache.empty()) {
+      std::string e;
+      bool usable = false;
+      if (read_calib_cache(o.calib_cache, sha, o.calib.method, &lo.ranges, &usable, &e) && usable) {
+        cached = true;
+        if (o.verbose) std::fprintf(stderr, "calibration: ranges from cache %s\n", o.calib_cache.c_str());
+      }
+    }
+    if (!cached) {
+      CalibOptions co = o.calib;
+      co.progress = o.verbose;
+      auto loader = [&](size_t i, std::map<std::string, Tensor>* in, std::string* e) {
+        return load_sample(g, o, samples.files[i], in, e);
+      };
+      if (!calibrate(g, values_needing_ranges(g), samples.files.size(), loader, co, &lo.ranges, error)) return false;
+      if (!o.calib_cache.empty() && !write_calib_cache(o.calib_cache, sha, o.calib.method, lo.ranges, error)) return false;
+    }
+    method = calib_method_name(o.calib.method);
+  }
+  ModelWriter w;
+  if (!lower_graph(g, lo, &w, &res->lowered, error)) return false;
+  w.set_metadata(kConverterVersion, base_name(o.input_path), sha, method,
+                 o.quantize ? "int8 per-channel weights, int8 per-tensor activations" : "float");
+  // Load the model back before writing it: a file octet-convert writes always loads.
+  {
+    const std::vector<uint8_t> file = w.finish();
+    octet_model* m = nullptr;
+    char err[512];
+    if (octet_model_load_memory(file.data(), file.size(), &m, err, sizeof err) != OCTET_OK) {
+      *error = std::string("internal error: the converted model does not load (nothing was written): ") + err;
+      return false;
+    }
+    octet_model_release(m);
+  }
+  if (!w.write_file(o.output_path, error)) return false;
+  if (o.quantize && o.report_samples > 0) {
+    if (!quality_report(g, o, lo, samples, res, error)) return false;
+    if (!o.report_json.empty() && !write_report_json(o.report_json, *res, error)) return false;
+  }
+  return true;
+}
+
+}  // namespace octet::cvt

@@ -1,0 +1,145 @@
+#include "converter/quant/lower.h"
+
+#include <algorithm>
+
+#include "converter/quant/lower_ops.h"
+
+namespace octet::cvt {
+
+namespace {
+
+bool is_binary(const std::string& t) {
+  return t == "Add" || t == "Sub" || t == "Mul" || t == "Div" || t == "Max" || t == "Min" || t == "Pow";
+}
+bool is_layout(const std::string& t) {
+  return t == "Reshape" || t == "Flatten" || t == "Squeeze" || t == "Unsqueeze" || t == "Identity" || t == "Transpose" ||
+         t == "DepthToSpace" || t == "Pad" || t == "Slice";
+}
+bool is_pool(const std::string& t) {
+  return t == "MaxPool" || t == "AveragePool" || t == "GlobalAveragePool" || t == "GlobalMaxPool";
+}
+bool is_reduce(const std::string& t) {
+  return t == "ReduceMean" || t == "ReduceSum" || t == "ReduceMax" || t == "ReduceMin";
+}
+bool const_weights(const Graph& g, const Node& n) {
+  return n.inputs.size() >= 2 && g.is_constant(n.inputs[1]) && g.constant(n.inputs[1])->rank() == 2;
+}
+
+}  // namespace
+
+bool has_lowering(const Node& n) {
+  const std::string& t = n.op_type;
+  return n.domain.empty() && (t == "Conv" || t == "Gemm" || t == "MatMul" || is_binary(t) || t == "Concat" || is_pool(t) ||
+                              is_layout(t) || t == "Resize" || t == "Upsample" || t == "Softmax" ||
+                              t == "LayerNormalization" || is_reduce(t) || t == "Relu" || t == "Clip" ||
+                              t == "HardSwish" || t == "HardSigmoid" || t == "Sigmoid" || t == "Tanh" ||
+                              t == "LeakyRelu" || t == "Exp" || t == "Abs" || t == "Neg" || t == "Elu" || t == "Sqrt" ||
+                              t == "Reciprocal" || t == "Log" || t == "Erf" || t == "Softplus" || t == "Floor");
+}
+
+bool has_int8_kernel(const Graph& g, const Node& n, std::string* why) {
+  const std::string& t = n.op_type;
+  if (t == "LayerNormalization") return *why = "no int8 kernel (LayerNorm)", false;
+  if (t == "Div" || t == "Pow") return *why = "no int8 kernel (" + t + " of two activations)", false;
+  if (t == "Max" || t == "Min") return true;
+  for (const auto& in : n.inputs) {
+    if (in.empty()) continue;
+    const ValueInfo* vi = g.info(in);
+    const Tensor* c = g.constant(in);
+    const DType dt = c ? c->dtype : vi ? vi->dtype : DType::kFloat32;
+    if (dt != DType::kFloat32 && !(c && (t == "Reshape" || t == "Resize" || t == "Upsample" || t == "Slice" || t == "Pad" ||
+                                         t == "Squeeze" || t == "Unsqueeze" || t == "Clip" || is_reduce(t)))) {
+      *why = "input '" + in + "' is " + dtype_name(dt);
+      return false;
+    }
+  }
+  return true;
+}
+
+bool lower_node(LowerContext& ctx, size_t k) {
+  const Node& n = ctx.g.nodes[k];
+  const std::string& t = n.op_type;
+  std::string why;
+  bool int8 = ctx.o.int8;
+  if (int8 && ctx.o.keep_float.count(n.name)) int8 = false;
+  else if (int8 && !has_int8_kernel(ctx.g, n, &why)) int8 = false;
+  if (t == "Conv") return lower_conv(ctx, k, int8);
+  if (t == "Gemm" || (t == "MatMul" && const_weights(ctx.g, n))) return lower_fully_connected(ctx, k, int8);
+  if (t == "MatMul") return lower_batch_matmul(ctx, k, int8);
+  if (is_binary(t)) return lower_binary(ctx, k, int8);
+  if (t == "Concat") return lower_concat(ctx, k, int8);
+  if (is_pool(t)) return lower_pool(ctx, k, int8);
+  if (is_layout(t)) return lower_layout(ctx, k, int8);
+  if (t == "Resize" || t == "Upsample") return lower_resize(ctx, k, int8);
+  if (t == "Softmax") return lower_softmax(ctx, k, int8);
+  if (t == "LayerNormalization") return lower_layer_norm(ctx, k);
+  if (is_reduce(t)) return lower_reduce(ctx, k, int8);
+  if (is_unary_op(ctx.g, n)) return lower_unary(ctx, k, int8);
+  return ctx.fail(n, "no lowering");
+}
+
+std::set<std::string> values_needing_ranges(const Graph& g) {
+  std::set<std::string> v(g.inputs.begin(), g.inputs.end());
+  for (const auto& n : g.nodes)
+    for (const auto& o : n.outputs)
+      if (!o.empty()) v.insert(o);
+  return v;
+}
+
+bool lower_graph(const Graph& g, const LowerOptions& o, ModelWriter* w, LowerResult* r, std::string* error) {
+  // Every node must have a lowering; name each one that hasn't.
+  std::string missing;
+  for (const auto& n : g.nodes)
+    if (!has_lowering(n))
+      missing += "\n  node " + n.label() + (n.domain.empty() ? "" : " in domain '" + n.domain + "'") + ", opset " +
+                 std::to_string(g.opset) + ": octet has no kernel for " + n.op_type;
+  if (!missing.empty()) {
+    *error = "unsupported operators:" + missing;
+    return false;
+  }
+  LowerContext ctx(g, o, w, r);
+  ctx.skip.assign(g.nodes.size(), false);
+  for (const auto& name : g.inputs) {
+    const ValueInfo* vi = g.info(name);
+    if (!vi || vi->dtype != DType::kFloat32) {
+      *error = "input '" + name + "' must be float32";
+      return false;
+    }
+    Val v;
+    v.shape = vi->shape;
+    v.nhwc = v.shape.size() == 4;
+    v.int8 = false;
+    v.tensor = ctx.new_tensor(name, false, v.shape, v.nhwc, nullptr);
+    w->add_input(name, v.tensor, v.nhwc);
+    ctx.define(name, v);
+  }
+  for (size_t k = 0; k < g.nodes.size(); ++k) {
+    if (ctx.skip[k]) continue;
+    if (!lower_node(ctx, k)) {
+      *error = ctx.error;
+      return false;
+    }
+  }
+  for (const auto& name : g.outputs) {
+    if (!ctx.has(name)) {
+      *error = "graph output '" + name + "' is not computed by any operator (a constant or an input?)";
+      return false;
+    }
+    const Val& v = ctx.val(name);
+    w->add_output(name, v.tensor, v.nhwc);
+  }
+  if (o.probe) {
+    for (auto& kv : r->values) {
+      if (std::find(g.inputs.begin(), g.inputs.end(), kv.first) != g.inputs.end()) continue;
+      if (g.is_output(kv.first)) {
+        kv.second.output_name = kv.first;
+        continue;
+      }
+      kv.second.output_name = "probe:" + kv.first;
+      w->add_output(kv.second.output_name, kv.second.tensor, kv.second.nhwc);
+    }
+  }
+  return true;
+}
+
+}  // namespace octet::cvt

@@ -1,0 +1,53 @@
+// Lowering: the converter's float graph (ONNX semantics, NCHW) -> an .octet model.
+// Decides per node whether it runs in INT8 or float (with Quantize / Dequantize at
+// region borders), stores 4-D image tensors as NHWC (inserting Transpose where an
+// ONNX op needs NCHW element order), fuses activations into their producers,
+// quantizes weights (int8 symmetric per output channel), biases (int32) and writes
+// each layer's requantization.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "converter/calib/calibrator.h"
+#include "converter/ir/graph.h"
+#include "converter/writer/model_writer.h"
+
+namespace octet::cvt {
+
+struct LowerOptions {
+  bool int8 = true;                         // false: every op in float
+  std::map<std::string, Range> ranges;      // activation ranges (int8)
+  std::set<std::string> keep_float;         // node names forced into float
+  bool probe = false;                       // also output every mapped value (quality report)
+};
+
+struct DispatchEntry {
+  std::string node, op_type;
+  bool int8 = false;
+  std::string reason;  // why float, or what it was fused with
+};
+
+// Where an IR value lives in the written model.
+struct ValueMapping {
+  int tensor = -1;
+  bool nhwc = false;  // the octet tensor is the NHWC transpose of the 4-D ONNX value
+  bool int8 = false;
+  std::string output_name;  // graph output name in probe mode
+};
+
+struct LowerResult {
+  std::vector<DispatchEntry> dispatch;
+  std::map<std::string, ValueMapping> values;
+  size_t int8_ops = 0, float_ops = 0;
+};
+
+// Every value lowering needs a range for (int8), so calibration observes them.
+std::set<std::string> values_needing_ranges(const Graph& g);
+
+bool lower_graph(const Graph& g, const LowerOptions& options, ModelWriter* writer, LowerResult* result,
+                 std::string* error);
+
+}  // namespace octet::cvt

@@ -1,0 +1,206 @@
+// Lowering of element-wise ops: binary (Add, Sub, Mul, ...), Concat and unary
+// functions (int8 through a 256-entry table the converter computes).
+#include <algorithm>
+#include <cmath>
+
+#include "converter/quant/lower_ops.h"
+#include "kernels/reference/qs8-lut-reference.h"
+
+namespace octet::cvt {
+
+namespace {
+
+// NHWC when some non-constant 4-D input is stored NHWC and every other
+// non-constant input is 4-D too.
+bool pick_nhwc(LowerContext& ctx, const Node& n, size_t out_rank) {
+  if (out_rank != 4) return false;
+  bool any = false;
+  for (const auto& in : n.inputs) {
+    if (in.empty() || ctx.g.is_constant(in)) continue;
+    if (!ctx.has(in)) return false;
+    const Val& v = ctx.val(in);
+    if (v.shape.size() != 4) return false;
+    any |= v.nhwc;
+  }
+  return any;
+}
+
+Val output_val(LowerContext& ctx, const std::string& y, bool int8, bool nhwc, const QuantParams& q) {
+  Val out;
+  out.int8 = int8;
+  out.shape = ctx.shape_of(y);
+  out.nhwc = nhwc && out.shape.size() == 4;
+  out.q = q;
+  out.tensor = ctx.new_tensor(y, int8, out.shape, out.nhwc, &q);
+  return out;
+}
+
+bool unary_function(const Graph& g, const Node& n, UnaryFunction* f, float* alpha, float* beta) {
+  const std::string& t = n.op_type;
+  *alpha = 0;
+  *beta = 0;
+  if (t == "Relu") *f = UnaryFunction::kRelu;
+  else if (t == "Clip") {
+    *f = UnaryFunction::kClamp;
+    float lo = -INFINITY, hi = INFINITY;
+    if (g.opset < 11) {
+      lo = n.attr_f("min", -INFINITY);
+      hi = n.attr_f("max", INFINITY);
+    } else {
+      for (int i = 1; i <= 2; ++i) {
+        if (!n.input_present(i)) continue;
+        const Tensor* c = g.constant(n.inputs[i]);
+        if (!c || c->numel() != 1) return false;
+        (i == 1 ? lo : hi) = static_cast<float>(c->get_f(0));
+      }
+    }
+    *alpha = lo;
+    *beta = hi;
+  } else if (t == "HardSwish") *f = UnaryFunction::kHardSwish;
+  else if (t == "HardSigmoid") {
+    *f = UnaryFunction::kHardSigmoid;
+    *alpha = n.attr_f("alpha", 0.2f);
+    *beta = n.attr_f("beta", 0.5f);
+  } else if (t == "Sigmoid") *f = UnaryFunction::kSigmoid;
+  else if (t == "Tanh") *f = UnaryFunction::kTanh;
+  else if (t == "LeakyRelu") {
+    *f = UnaryFunction::kLeakyRelu;
+    *alpha = n.attr_f("alpha", 0.01f);
+  } else if (t == "Exp") *f = UnaryFunction::kExp;
+  else if (t == "Abs") *f = UnaryFunction::kAbs;
+  else if (t == "Neg") *f = UnaryFunction::kNeg;
+  else if (t == "Elu") {
+    *f = UnaryFunction::kElu;
+    *alpha = n.attr_f("alpha", 1.0f);
+  } else if (t == "Sqrt") *f = UnaryFunction::kSqrt;
+  else if (t == "Reciprocal") *f = UnaryFunction::kReciprocal;
+  else if (t == "Log") *f = UnaryFunction::kLog;
+  else if (t == "Erf") *f = UnaryFunction::kErf;
+  else if (t == "Softplus") *f = UnaryFunction::kSoftplus;
+  else if (t == "Floor") *f = UnaryFunction::kFloor;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+bool is_unary_op(const Graph& g, const Node& n) {
+  UnaryFunction f;
+  float a, b;
+  return unary_function(g, n, &f, &a, &b);
+}
+
+bool lower_binary(LowerContext& ctx, size_t k, bool int8) {
+  const Node& n = ctx.g.nodes[k];
+  if (n.inputs.size() != 2) return ctx.fail(n, "needs two inputs");
+  fb::BinaryKind kind;
+  if (n.op_type == "Add") kind = fb::BinaryKind::ADD;
+  else if (n.op_type == "Sub") kind = fb::BinaryKind::SUB;
+  else if (n.op_type == "Mul") kind = fb::BinaryKind::MUL;
+  else if (n.op_type == "Div") kind = fb::BinaryKind::DIV;
+  else if (n.op_type == "Max") kind = fb::BinaryKind::MAXIMUM;
+  else if (n.op_type == "Min") kind = fb::BinaryKind::MINIMUM;
+  else if (n.op_type == "Pow") kind = fb::BinaryKind::POW;
+  else return ctx.fail(n, "not a binary op");
+  Clamp clamp;
+  std::string y = n.outputs[0];
+  if (kind == fb::BinaryKind::ADD || kind == fb::BinaryKind::SUB) y = ctx.fuse_activation(k, y, &clamp);
+  const size_t rank = ctx.shape_of(y).size();
+  const bool nhwc = pick_nhwc(ctx, n, rank);
+  Val a, b;
+  for (int i = 0; i < 2; ++i) {
+    Val& v = i ? b : a;
+    const std::string& in = n.inputs[i];
+    if (ctx.g.is_constant(in)) {
+      if (!ctx.constant_operand(in, int8, rank, nhwc, &v)) return false;
+    } else if (!ctx.get(in, int8, nhwc ? Layout::kNhwc : Layout::kPlain, &v)) {
+      return false;
+    }
+  }
+  QuantParams qy;
+  if (int8 && !ctx.qparams(y, &qy)) return false;
+  Val out = output_val(ctx, y, int8, nhwc, qy);
+  int32_t qmin = -128, qmax = 127;
+  if (int8) LowerContext::quantized_clamp(clamp, qy, &qmin, &qmax);
+  const fb::FloatClamp fc(clamp.lo, clamp.hi);
+  ctx.w->add_operator(
+      fb::OperatorOptions::BinaryOptions,
+      [=](flatbuffers::FlatBufferBuilder& bb) { return fb::CreateBinaryOptions(bb, kind, qmin, qmax, int8 ? nullptr : &fc).Union(); },
+      {a.tensor, b.tensor}, {out.tensor}, n.name);
+  ctx.define(y, out);
+  ctx.record(n, int8, "");
+  return true;
+}
+
+bool lower_concat(LowerContext& ctx, size_t k, bool int8) {
+  const Node& n = ctx.g.nodes[k];
+  const std::string& y = n.outputs[0];
+  const size_t rank = ctx.shape_of(y).size();
+  int64_t axis = n.attr_i("axis", 0);
+  if (axis < 0) axis += static_cast<int64_t>(rank);
+  if (axis < 0 || axis >= static_cast<int64_t>(rank)) return ctx.fail(n, "axis out of range");
+  const bool nhwc = pick_nhwc(ctx, n, rank);
+  std::vector<int> ins;
+  for (const auto& in : n.inputs) {
+    Val v;
+    if (ctx.g.is_constant(in) ? !ctx.constant_operand(in, int8, rank, nhwc, &v)
+                              : !ctx.get(in, int8, nhwc ? Layout::kNhwc : Layout::kPlain, &v))
+      return false;
+    ins.push_back(v.tensor);
+  }
+  QuantParams qy;
+  if (int8 && !ctx.qparams(y, &qy)) return false;
+  Val out = output_val(ctx, y, int8, nhwc, qy);
+  const int stored_axis = nhwc ? nhwc_axis(static_cast<int>(axis)) : static_cast<int>(axis);
+  ctx.w->add_operator(
+      fb::OperatorOptions::ConcatOptions,
+      [=](flatbuffers::FlatBufferBuilder& b) { return fb::CreateConcatOptions(b, stored_axis).Union(); }, ins,
+      {out.tensor}, n.name);
+  ctx.define(y, out);
+  ctx.record(n, int8, "");
+  return true;
+}
+
+bool lower_unary(LowerContext& ctx, size_t k, bool int8) {
+  const Node& n = ctx.g.nodes[k];
+  UnaryFunction f;
+  float alpha, beta;
+  std::string x = n.inputs[0], y = n.outputs[0];
+  if (!unary_function(ctx.g, n, &f, &alpha, &beta)) return ctx.fail(n, "not a supported unary function");
+  // Sigmoid(x) read only by Mul(x, Sigmoid(x)) is Swish.
+  if (f == UnaryFunction::kSigmoid && !ctx.g.is_output(y)) {
+    const auto cons = ctx.g.consumers(y);
+    if (cons.size() == 1) {
+      const Node& m = ctx.g.nodes[cons[0]];
+      if (m.op_type == "Mul" && m.inputs.size() == 2 && !ctx.o.keep_float.count(m.name) &&
+          ((m.inputs[0] == x && m.inputs[1] == y) || (m.inputs[1] == x && m.inputs[0] == y))) {
+        f = UnaryFunction::kSwish;
+        ctx.skip[cons[0]] = true;
+        ctx.r->dispatch.push_back({m.name, "Mul", int8, "x * Sigmoid(x): fused with " + n.name + " into Swish"});
+        y = m.outputs[0];
+      }
+    }
+  }
+  Val in;
+  if (!ctx.get(x, int8, Layout::kAny, &in)) return false;
+  QuantParams qy;
+  if (int8 && !ctx.qparams(y, &qy)) return false;
+  Val out = output_val(ctx, y, int8, in.nhwc, qy);
+  const auto kind = static_cast<fb::UnaryKind>(static_cast<int>(f) + 1);
+  std::vector<int8_t> table;
+  if (int8) {
+    table.resize(256);
+    build_qs8_lut(f, alpha, beta, in.scale(), in.zero_point(), qy.scales[0], qy.zero_points[0], table.data());
+  }
+  ctx.w->add_operator(
+      fb::OperatorOptions::UnaryOptions,
+      [=](flatbuffers::FlatBufferBuilder& b) {
+        return fb::CreateUnaryOptionsDirect(b, kind, alpha, beta, int8 ? &table : nullptr).Union();
+      },
+      {in.tensor}, {out.tensor}, n.name);
+  ctx.define(y, out);
+  ctx.record(n, int8, f == UnaryFunction::kSwish ? "Swish" : "");
+  return true;
+}
+
+}  // namespace octet::cvt
