@@ -3,7 +3,9 @@
 // before a CNN sees an image.
 //
 // The pipeline, in order:
-//   1. decode to 8-bit RGB (alpha dropped, 16-bit samples reduced, grey replicated);
+//   1. decode to 8-bit RGB (alpha dropped, 16-bit samples reduced, grey
+//      replicated; EXIF orientation and colour profiles ignored, as PIL's
+//      Image.open and ncnn do);
 //   2. channels == 1: grey = (4899 R + 9617 G + 1868 B + 8192) >> 14, the
 //      fixed-point rule of OpenCV's cvtColor(RGB2GRAY);
 //   3. resize (ResizeMode) with bilinear interpolation in 8 bits, bit for bit
@@ -11,7 +13,8 @@
 //      fixed-point weights, no antialiasing);
 //   4. bgr: channel order B, G, R;
 //   5. out = (pixel * scale - mean[c]) / std[c] in float32, c the output channel
-//      (after the BGR swap), pixel in [0, 255];
+//      (after the BGR swap), pixel in [0, 255]: PaddleOCR's NormalizeImage to
+//      the bit (a pipeline dividing by 255 instead may differ in the last bit);
 //   6. padding, when the resized image is smaller than the target, is pad_value
 //      (a value of the output tensor, i.e. after step 5).
 //
