@@ -1,8 +1,9 @@
 // Random one-operator models of every operator kind: shapes with 0-sized and
 // 1-sized dimensions, ranks 0 to 5, strides, dilations, pads, groups, broadcasts,
-// axes, modes, types and quantizations, built mostly consistent and sometimes
-// with one dimension off. Each must be refused cleanly (INVALID_MODEL or
-// UNSUPPORTED with a message) or load and run, reading and writing only inside
+// axes, modes, types and quantizations, slice steps of either sign, batched matrix
+// products with broadcast batches, layer norms, reductions over axis sets, built
+// mostly consistent and sometimes with one dimension off. Each must be refused
+// cleanly (INVALID_MODEL or UNSUPPORTED with a message) or load and run, reading and writing only inside
 // its tensors (ASan, with the file in an exact-size block), and give the same
 // bytes at 1 and 3 threads (checked on a fifth of them). The point is the
 // operators' create() checks: every model they accept, their kernels must handle.
@@ -10,7 +11,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <functional>
+#include <limits>
 #include <map>
 #include <random>
 #include <string>
@@ -253,7 +256,8 @@ std::vector<uint8_t> build_binary(Gen& g) {
     bt = w.add_constant("b", t, bs, data.data(), data.size(), t == fb::ElementType::INT8 ? &q : nullptr);
   }
   const int y = g.tensor(w, "y", t, g.perturb(ys));
-  const auto kind = static_cast<fb::BinaryKind>(g.uniform(0, 2));
+  // Every kind (Div and Pow refused for int8), rarely one past the last.
+  const auto kind = static_cast<fb::BinaryKind>(g.chance(0.02) ? 7 : g.uniform(0, 6));
   const auto [lo, hi] = g.clamp();
   const fb::FloatClamp fc = g.float_clamp();
   w.add_input("a", a);
@@ -334,7 +338,7 @@ std::vector<uint8_t> build_unary(Gen& g) {
   const Shape s = g.shape(g.uniform(0, 3), 4);
   const int x = g.tensor(w, "x", t, s);
   const int y = g.tensor(w, "y", t, g.perturb(s));
-  const auto kind = static_cast<fb::UnaryKind>(g.uniform(0, 13));
+  const auto kind = static_cast<fb::UnaryKind>(g.chance(0.02) ? 20 : g.uniform(0, 19));
   const float alpha = g.uniform_f(-2, 2), beta = g.uniform_f(-2, 2);
   std::vector<int8_t> table(g.chance(0.95) ? 256 : 255);
   for (int8_t& v : table) v = static_cast<int8_t>(g.uniform(-128, 127));
@@ -474,6 +478,173 @@ std::vector<uint8_t> build_quantize(Gen& g) {
                      [](flatbuffers::FlatBufferBuilder& f) { return fb::CreateRequantizeOptions(f).Union(); }, {x}, y);
 }
 
+std::vector<uint8_t> build_slice(Gen& g) {
+  ModelWriter w;
+  const fb::ElementType t = g.type(true);
+  const Shape s = g.shape(g.uniform(0, 4), 5);
+  std::vector<int32_t> begin, end, step;
+  Shape ys;
+  for (int32_t dim : s) {
+    int32_t st = g.chance(0.5) ? 1 : g.uniform(1, 3) * (g.chance(0.5) ? 1 : -1);
+    if (g.chance(0.02)) st = 0;
+    if (g.chance(0.02)) st = g.chance(0.5) ? 2147483647 : -2147483647 - 1;
+    const int32_t lo = st > 0 ? 0 : -1, hi = st > 0 ? dim : dim - 1;
+    int32_t b = g.uniform(std::min(lo, hi), std::max(lo, hi)), e = g.uniform(std::min(lo, hi), std::max(lo, hi));
+    if (g.chance(0.03)) b += g.chance(0.5) ? 1 : -1;  // just out of range
+    if (g.chance(0.03)) e = g.chance(0.5) ? 2147483647 : -2147483647 - 1;
+    begin.push_back(b);
+    end.push_back(e);
+    step.push_back(st);
+    const int64_t span = st > 0 ? int64_t{e} - b : int64_t{b} - e, stride = st > 0 ? int64_t{st} : -int64_t{st};
+    ys.push_back(st == 0 || span <= 0 ? 0 : static_cast<int32_t>(std::min<int64_t>((span + stride - 1) / stride, 1000)));
+  }
+  if (g.chance(0.03) && !begin.empty()) begin.pop_back();
+  if (g.chance(0.03)) step.push_back(1);
+  const QuantParams q = g.quant();
+  const int x = g.tensor_q(w, "x", t, s, q);
+  const int y = g.tensor_q(w, "y", t, g.perturb(ys), g.chance(0.95) ? q : g.quant());
+  return unary_graph(
+      w, fb::OperatorOptions::SliceOptions,
+      [=](flatbuffers::FlatBufferBuilder& f) {
+        return fb::CreateSliceOptions(f, f.CreateVector(begin), f.CreateVector(end), f.CreateVector(step)).Union();
+      },
+      {x}, y);
+}
+
+std::vector<uint8_t> build_batch_matmul(Gen& g) {
+  ModelWriter w;
+  const fb::ElementType t = g.chance(0.75) ? fb::ElementType::INT8 : g.chance(0.95) ? fb::ElementType::FLOAT32 : fb::ElementType::INT32;
+  const bool transpose_b = g.chance(0.4);
+  const int32_t m = g.dim(4), k = g.dim(6), n = g.dim(4);
+  const Shape batch = g.shape(g.uniform(0, 2), 3);
+  auto operand_batch = [&]() {
+    Shape b(batch.end() - g.uniform(0, static_cast<int>(batch.size())), batch.end());
+    for (int32_t& d : b) {
+      if (g.chance(0.3)) d = 1;
+    }
+    return b;
+  };
+  Shape as = operand_batch(), bs = operand_batch();
+  Shape ys(std::max(as.size(), bs.size()));
+  for (size_t i = 0; i < ys.size(); ++i) {
+    const size_t ai = i + as.size() - ys.size(), bi = i + bs.size() - ys.size();
+    const int32_t ad = i + as.size() >= ys.size() ? as[ai] : 1, bd = i + bs.size() >= ys.size() ? bs[bi] : 1;
+    ys[i] = ad == 1 ? bd : ad;
+  }
+  as.insert(as.end(), {m, k});
+  bs.insert(bs.end(), {transpose_b ? n : k, transpose_b ? k : n});
+  ys.insert(ys.end(), {m, n});
+  const QuantParams qa = g.quant(), qb = g.quant(), qo = g.quant();
+  const int a = g.tensor_q(w, "a", t, g.perturb(as), qa);
+  int b;
+  const bool b_constant = g.chance(0.3) && t != fb::ElementType::INT32;
+  const Shape bshape = g.perturb(bs);
+  if (b_constant) {
+    std::vector<uint8_t> data(std::max<int64_t>(0, elements(bshape)) * (t == fb::ElementType::INT8 ? 1 : 4));
+    for (uint8_t& v : data) v = static_cast<uint8_t>(g.uniform(0, 255));
+    if (t == fb::ElementType::FLOAT32) {
+      for (size_t i = 0; i + 4 <= data.size(); i += 4) {
+        const float f = g.uniform_f(-1, 1);
+        std::memcpy(&data[i], &f, 4);
+      }
+    }
+    b = w.add_constant("b", t, bshape, data.data(), data.size(), t == fb::ElementType::INT8 ? &qb : nullptr);
+  } else {
+    b = g.tensor_q(w, "b", t, bshape, qb);
+  }
+  const int y = g.tensor_q(w, "y", t, g.perturb(ys), qo);
+  octet::RequantizationValues rq;
+  octet::compute_requantization(qa.scales[0] * qb.scales[0], {1.0f}, qo.scales[0], &rq);
+  if (g.chance(0.03) && !rq.multiplier.empty()) {  // two entries, or none
+    if (g.chance(0.5)) {
+      rq.multiplier.push_back(rq.multiplier[0]);
+      rq.shift.push_back(rq.shift[0]);
+    } else {
+      rq.multiplier.clear();
+      rq.shift.clear();
+    }
+  }
+  const bool with_rq = t == fb::ElementType::INT8 ? g.chance(0.97) : g.chance(0.1);
+  const auto [lo, hi] = g.clamp();
+  const fb::FloatClamp fc = g.float_clamp();
+  const int32_t zp = g.chance(0.97) ? qo.zero_points[0] : qo.zero_points[0] ^ 1;
+  w.add_input("a", a);
+  if (!b_constant) w.add_input("b", b);
+  w.add_operator(
+      fb::OperatorOptions::BatchMatMulOptions,
+      [=](flatbuffers::FlatBufferBuilder& f) {
+        flatbuffers::Offset<fb::Requantization> r;
+        if (with_rq) r = fb::CreateRequantization(f, f.CreateVector(rq.multiplier), f.CreateVector(rq.shift), zp, lo, hi);
+        return fb::CreateBatchMatMulOptions(f, transpose_b, r, &fc).Union();
+      },
+      {a, b}, {y}, "matmul");
+  w.add_output("y", y);
+  return w.finish();
+}
+
+std::vector<uint8_t> build_layer_norm(Gen& g) {
+  ModelWriter w;
+  const fb::ElementType t = g.chance(0.85) ? fb::ElementType::FLOAT32 : g.type(true);
+  Shape s = g.shape(g.uniform(0, 2), 4);
+  s.push_back(g.dim(8));
+  const int32_t c = s.back();
+  const int x = g.tensor(w, "x", t, s);
+  const int y = g.tensor(w, "y", t, g.perturb(s));
+  const Shape gs = g.perturb({c});
+  std::vector<float> gamma(std::max<int64_t>(0, elements(gs))), beta(std::max(0, c));
+  for (float& v : gamma) v = g.uniform_f(0.5f, 2);
+  for (float& v : beta) v = g.uniform_f(-1, 1);
+  int gt;
+  if (g.chance(0.03)) {
+    gt = w.add_tensor("gamma", fb::ElementType::FLOAT32, gs);  // not a constant
+    w.add_input("gamma", gt);
+  } else {
+    gt = w.add_constant("gamma", fb::ElementType::FLOAT32, gs, gamma.data(), gamma.size() * 4);
+  }
+  const int bt = g.chance(0.3) ? -1 : w.add_constant("beta", fb::ElementType::FLOAT32, {c}, beta.data(), beta.size() * 4);
+  float eps = g.chance(0.8) ? 1e-5f : g.chance(0.5) ? 0.0f : g.uniform_f(1e-7f, 1.0f);
+  if (g.chance(0.03)) eps = g.chance(0.5) ? -1e-5f : std::numeric_limits<float>::quiet_NaN();
+  return unary_graph(
+      w, fb::OperatorOptions::LayerNormOptions, [=](flatbuffers::FlatBufferBuilder& f) { return fb::CreateLayerNormOptions(f, eps).Union(); },
+      {x, gt, bt}, y);
+}
+
+std::vector<uint8_t> build_reduce(Gen& g) {
+  ModelWriter w;
+  const fb::ElementType t = g.type(true);
+  const int rank = g.uniform(0, 4);
+  const Shape s = g.shape(rank, 5);
+  const auto kind = static_cast<fb::ReduceKind>(g.chance(0.02) ? 4 : g.uniform(0, 3));
+  const bool keepdims = g.chance(0.5);
+  std::vector<int32_t> axes;
+  std::vector<bool> reduced(rank, false);
+  for (int d = 0; d < rank; ++d) {
+    if (!g.chance(0.5)) continue;
+    axes.push_back(g.chance(0.5) ? d : d - rank);
+    reduced[d] = true;
+  }
+  std::shuffle(axes.begin(), axes.end(), g.rng());
+  if (axes.empty()) reduced.assign(rank, true);  // an empty list reduces every axis
+  if (g.chance(0.04)) axes.push_back(g.chance(0.5) ? rank : (axes.empty() ? 0 : axes[0]));  // out of range or twice
+  Shape ys;
+  for (int d = 0; d < rank; ++d) {
+    if (!reduced[d]) ys.push_back(s[d]);
+    else if (keepdims) ys.push_back(1);
+  }
+  const QuantParams q = g.quant();
+  const bool minmax = kind == fb::ReduceKind::MAXIMUM || kind == fb::ReduceKind::MINIMUM;
+  const int x = g.tensor_q(w, "x", t, s, q);
+  const int y = g.tensor_q(w, "y", t, g.perturb(ys), minmax && g.chance(0.9) ? q : g.quant());
+  const auto [lo, hi] = g.clamp();
+  const bool with_axes = !axes.empty() || g.chance(0.5);
+  return unary_graph(
+      w, fb::OperatorOptions::ReduceOptions,
+      [=](flatbuffers::FlatBufferBuilder& f) {
+        return fb::CreateReduceOptions(f, kind, with_axes ? f.CreateVector(axes) : 0, keepdims, lo, hi).Union();
+      },
+      {x}, y);
+}
+
 struct Kind {
   const char* name;
   Builder build;
@@ -484,7 +655,8 @@ const Kind kKinds[] = {
     {"Concat", build_concat},         {"Pool2D", build_pool},                    {"GlobalAveragePool", build_global_average_pool},
     {"Unary", build_unary},           {"Reshape", build_reshape},                {"Transpose", build_transpose},
     {"Resize", build_resize},         {"Pad", build_pad},                        {"Softmax", build_softmax},
-    {"Quantize", build_quantize},
+    {"Quantize", build_quantize},     {"Slice", build_slice},                    {"BatchMatMul", build_batch_matmul},
+    {"LayerNorm", build_layer_norm},  {"Reduce", build_reduce},
 };
 
 #if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
