@@ -44,6 +44,9 @@ struct LowerResult {
   size_t int8_ops = 0, float_ops = 0;
 };
 
+// Whether octet can run the node at all (int8 or float).
+bool has_lowering(const Node& n);
+
 // Every value lowering needs a range for (int8), so calibration observes them.
 std::set<std::string> values_needing_ranges(const Graph& g);
 
