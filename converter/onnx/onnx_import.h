@@ -1,6 +1,6 @@
 // ONNX import: .onnx (protobuf) -> converter Graph. The only code that includes
-// protobuf or ONNX headers. Runs ONNX shape inference, checks that the model is
-// well formed and names every node it cannot take.
+// protobuf or ONNX headers. Checks that the model is well formed (types, shapes,
+// fixed inputs, defined values, order) and names every node at fault.
 #pragma once
 
 #include <map>
