@@ -1,0 +1,141 @@
+#include "converter/float/float_ops_util.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace octet::cvt::fops {
+
+bool fail(std::string* error, const std::string& msg) {
+  if (error) *error = msg;
+  return false;
+}
+
+bool checked_numel(const std::vector<int64_t>& shape, int64_t* n, std::string* error) {
+  int64_t p = 1;
+  for (int64_t d : shape) {
+    if (d < 0) return fail(error, "negative dimension in shape " + shape_str(shape));
+    if (d != 0 && p > kMaxElements / d) {
+      // Keep scanning: a later 0 makes the tensor empty.
+      if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
+        *n = 0;
+        return true;
+      }
+      return fail(error, "shape " + shape_str(shape) + " has more than " + std::to_string(kMaxElements) + " elements");
+    }
+    p *= d;
+  }
+  *n = p;
+  return true;
+}
+
+bool alloc(DType t, const std::vector<int64_t>& shape, Tensor* out, std::string* error) {
+  int64_t n;
+  if (!checked_numel(shape, &n, error)) return false;
+  *out = Tensor(t, shape);
+  return true;
+}
+
+bool normalize_axis(int64_t axis, int64_t rank, int64_t* out, std::string* error, const char* what) {
+  if (axis < -rank || axis >= rank)
+    return fail(error, std::string(what) + " " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
+  *out = axis < 0 ? axis + rank : axis;
+  return true;
+}
+
+bool normalize_axes(std::vector<int64_t>* axes, int64_t rank, std::string* error, const char* what) {
+  std::vector<bool> seen(static_cast<size_t>(std::max<int64_t>(rank, 0)), false);
+  for (auto& a : *axes) {
+    if (!normalize_axis(a, rank, &a, error, what)) return false;
+    if (seen[a]) return fail(error, std::string(what) + " repeats axis " + std::to_string(a));
+    seen[a] = true;
+  }
+  return true;
+}
+
+bool broadcast_shapes(const std::vector<int64_t>& a, const std::vector<int64_t>& b, std::vector<int64_t>* out,
+                      std::string* error) {
+  const size_t r = std::max(a.size(), b.size());
+  std::vector<int64_t> s(r);
+  for (size_t i = 0; i < r; ++i) {
+    const int64_t da = i < r - a.size() ? 1 : a[i - (r - a.size())];
+    const int64_t db = i < r - b.size() ? 1 : b[i - (r - b.size())];
+    if (da == db || db == 1) s[i] = da;
+    else if (da == 1) s[i] = db;
+    else return fail(error, "shapes " + shape_str(a) + " and " + shape_str(b) + " do not broadcast");
+  }
+  *out = std::move(s);
+  return true;
+}
+
+std::vector<int64_t> broadcast_strides(const std::vector<int64_t>& in, const std::vector<int64_t>& out) {
+  std::vector<int64_t> st(out.size(), 0);
+  int64_t s = 1;
+  for (size_t k = in.size(); k-- > 0;) {
+    const size_t o = k + (out.size() - in.size());
+    st[o] = in[k] == 1 ? 0 : s;
+    s *= in[k];
+  }
+  return st;
+}
+
+bool broadcasts_to(const std::vector<int64_t>& in, const std::vector<int64_t>& out) {
+  if (in.size() > out.size()) return false;
+  for (size_t k = 0; k < in.size(); ++k) {
+    const int64_t d = in[in.size() - 1 - k];
+    if (d != 1 && d != out[out.size() - 1 - k]) return false;
+  }
+  return true;
+}
+
+std::vector<int64_t> row_strides(const std::vector<int64_t>& shape) {
+  std::vector<int64_t> st(shape.size(), 1);
+  for (size_t k = shape.size(); k-- > 1;) st[k - 1] = st[k] * shape[k];
+  return st;
+}
+
+bool int_list(const Tensor& t, std::vector<int64_t>* v, std::string* error, const char* what) {
+  if (!is_integer(t.dtype)) return fail(error, std::string(what) + " must be an integer tensor, not " + dname(t.dtype));
+  if (t.rank() > 1) return fail(error, std::string(what) + " must be a scalar or a 1-D tensor, not " + shape_str(t.shape));
+  *v = t.to_ints();
+  return true;
+}
+
+bool float_list(const Tensor& t, std::vector<float>* v, std::string* error, const char* what) {
+  if (t.dtype != DType::kFloat32) return fail(error, std::string(what) + " must be float32, not " + dname(t.dtype));
+  if (t.rank() > 1) return fail(error, std::string(what) + " must be a scalar or a 1-D tensor, not " + shape_str(t.shape));
+  *v = t.to_floats();
+  return true;
+}
+
+bool need_inputs(const std::vector<const Tensor*>& inputs, size_t n, std::string* error) {
+  for (size_t i = 0; i < n; ++i)
+    if (i >= inputs.size() || !inputs[i]) return fail(error, "input " + std::to_string(i) + " is missing");
+  return true;
+}
+
+bool need_outputs(std::vector<Tensor>* outputs, size_t n, std::string* error) {
+  if (outputs->size() < n) return fail(error, "the node has fewer than " + std::to_string(n) + " outputs");
+  return true;
+}
+
+bool is_integer(DType t) {
+  return t == DType::kInt64 || t == DType::kInt32 || t == DType::kInt8 || t == DType::kUInt8;
+}
+
+std::string dname(DType t) { return dtype_name(t); }
+
+bool dtype_from_onnx(int64_t onnx_type, DType* t, std::string* error) {
+  switch (onnx_type) {
+    case 1: *t = DType::kFloat32; return true;
+    case 2: *t = DType::kUInt8; return true;
+    case 3: *t = DType::kInt8; return true;
+    case 6: *t = DType::kInt32; return true;
+    case 7: *t = DType::kInt64; return true;
+    case 9: *t = DType::kBool; return true;
+    default: break;
+  }
+  return fail(error, "element type " + std::to_string(onnx_type) +
+                         " (ONNX TensorProto.DataType) is not one of float32, int64, int32, int8, uint8, bool");
+}
+
+}  // namespace octet::cvt::fops
