@@ -23,7 +23,7 @@ struct AxisParams {
 bool axis_params(const Node& node, int64_t opset, const Tensor& x, const Tensor& scale, const Tensor* zp,
                  AxisParams* ap, std::string* error) {
   if (scale.dtype != DType::kFloat32) return fail(error, "the scale must be float32, not " + dname(scale.dtype));
-  if (zp && zp->shape != scale.shape)
+  if (zp && zp->shape != scale.shape && !(zp->numel() == 1 && scale.numel() == 1))
     return fail(error, "the zero point " + shape_str(zp->shape) + " and the scale " + shape_str(scale.shape) + " differ in shape");
   if (scale.numel() == 1 && scale.rank() <= 1) return true;
   if (scale.rank() != 1) return fail(error, "the scale must be a scalar or 1-D, not " + shape_str(scale.shape));
