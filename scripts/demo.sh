@@ -51,4 +51,4 @@ for f in "$I"/det/page_000.png "$I"/det/page_001.png; do
 done
 /usr/bin/python3 scripts/ocr_report.py "$R" "$I" "$M/ppocr_keys_v1.txt"
 echo "== latency of the INT8 recognizer (reference kernels; SIMD kernels are the x86/ARM issues)"
-$B/benchmarks/octet-run "$O/rec.octet" --input x="$R/in.npy" --runs 5
+$B/benchmarks/octet-run "$O/rec.octet" --runs 5
