@@ -55,6 +55,7 @@ bool axis_taps(const Params& p, int64_t x, int64_t in, int64_t out, double scale
     xo = (x + 0.5) / scale - 0.5;
   }
   (void)out;
+  if (!std::isfinite(xo)) return false;  // a NaN roi or scale: the extrapolation value
   auto clamp = [in](int64_t i) { return std::min(std::max<int64_t>(i, 0), in - 1); };
   const double fl = std::floor(xo);
   const int64_t i0 = static_cast<int64_t>(fl);

@@ -435,8 +435,11 @@ bool op_dropout(const Node& node, int64_t opset, const Inputs& inputs, std::vect
   (*outputs)[0] = x;
   if (outputs->size() > 1) {
     Tensor mask(opset >= 10 ? DType::kBool : x.dtype, x.shape);
-    if (mask.dtype == DType::kBool) std::fill(mask.bytes.begin(), mask.bytes.end(), 1);
-    else for (int64_t i = 0; i < mask.numel(); ++i) mask.data<float>()[i] = 1.0f;
+    visit_dtype(mask.dtype, [&](auto tag) {
+      using T = decltype(tag);
+      std::fill(mask.data<T>(), mask.data<T>() + mask.numel(), T(1));
+      return true;
+    });
     (*outputs)[1] = std::move(mask);
   }
   return true;

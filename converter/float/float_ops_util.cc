@@ -11,9 +11,10 @@ bool fail(std::string* error, const std::string& msg) {
 }
 
 bool checked_numel(const std::vector<int64_t>& shape, int64_t* n, std::string* error) {
+  for (int64_t d : shape)
+    if (d < 0) return fail(error, "negative dimension in shape " + shape_str(shape));
   int64_t p = 1;
   for (int64_t d : shape) {
-    if (d < 0) return fail(error, "negative dimension in shape " + shape_str(shape));
     if (d != 0 && p > kMaxElements / d) {
       // Keep scanning: a later 0 makes the tensor empty.
       if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
