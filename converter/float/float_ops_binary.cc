@@ -59,6 +59,30 @@ bool two_inputs(const Inputs& inputs, std::vector<Tensor>* outputs, std::string*
   return need_inputs(inputs, 2, error) && need_outputs(outputs, 1, error) && same_types(*inputs[0], *inputs[1], error);
 }
 
+// Before opset 7, binary ops broadcast only with broadcast=1, B's shape matching
+// a run of A's dimensions starting at `axis` (default: the trailing ones). Returns
+// B viewed with A's rank so numpy broadcasting does the rest.
+bool legacy_broadcast(const Node& node, int64_t opset, const Tensor& a, const Tensor& b, Tensor* view,
+                      const Tensor** out, std::string* error) {
+  *out = &b;
+  if (opset >= 7 || node.attr_i("broadcast", 0) == 0) {
+    if (opset < 7 && a.shape != b.shape && b.numel() != 1)
+      return fail(error, "shapes " + shape_str(a.shape) + " and " + shape_str(b.shape) + " differ (broadcast=0)");
+    return true;
+  }
+  const int64_t ra = static_cast<int64_t>(a.rank()), rb = static_cast<int64_t>(b.rank());
+  if (rb > ra) return fail(error, "B has a higher rank than A");
+  int64_t axis = node.has("axis") ? node.attr_i("axis", 0) : ra - rb;
+  if (axis < 0) axis += ra;
+  if (axis < 0 || axis + rb > ra) return fail(error, "attribute 'axis' does not place B inside A");
+  *view = b;
+  view->shape.assign(static_cast<size_t>(axis), 1);
+  view->shape.insert(view->shape.end(), b.shape.begin(), b.shape.end());
+  view->shape.resize(static_cast<size_t>(ra), 1);
+  *out = view;
+  return true;
+}
+
 bool not_bool(const Tensor& t, std::string* error) {
   if (t.dtype == DType::kBool) return fail(error, "inputs must be numeric, not bool");
   return true;
@@ -67,10 +91,13 @@ bool not_bool(const Tensor& t, std::string* error) {
 enum class Arith { kAdd, kSub, kMul, kDiv };
 
 template <Arith A>
-bool arith(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
+bool arith(const Node& node, int64_t opset, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
   if (!two_inputs(inputs, outputs, error) || !not_bool(*inputs[0], error)) return false;
   std::string* err = error;
-  return broadcast2<void>(*inputs[0], *inputs[1], inputs[0]->dtype, outputs, error, [err](auto a, auto b, auto* y) {
+  Tensor view;
+  const Tensor* rhs;
+  if (!legacy_broadcast(node, opset, *inputs[0], *inputs[1], &view, &rhs, error)) return false;
+  return broadcast2<void>(*inputs[0], *rhs, inputs[0]->dtype, outputs, error, [err](auto a, auto b, auto* y) {
     using T = decltype(a);
     if constexpr (A == Arith::kAdd) {
       *y = wrap(a, b, [](auto p, auto q) { return p + q; });
@@ -94,22 +121,25 @@ bool arith(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* outp
   });
 }
 
-bool op_pow(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
+bool op_pow(const Node& node, int64_t opset, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
   if (!need_inputs(inputs, 2, error) || !need_outputs(outputs, 1, error)) return false;
   const Tensor& x = *inputs[0];
   if (!not_bool(x, error) || !not_bool(*inputs[1], error)) return false;
-  if (x.dtype == DType::kFloat32 && inputs[1]->dtype == DType::kFloat32)
-    return broadcast2<void>(x, *inputs[1], x.dtype, outputs, error, [](auto a, auto b, auto* y) {
+  Tensor view;
+  const Tensor* rhs;
+  if (!legacy_broadcast(node, opset, x, *inputs[1], &view, &rhs, error)) return false;
+  if (x.dtype == DType::kFloat32 && rhs->dtype == DType::kFloat32)
+    return broadcast2<void>(x, *rhs, x.dtype, outputs, error, [](auto a, auto b, auto* y) {
       *y = static_cast<decltype(a)>(std::pow(a, b));
       return true;
     });
   // Mixed types (opset 12+): compute in double, store in the base's type.
+  const Tensor& e = *rhs;
   std::vector<int64_t> shape;
-  if (!broadcast_shapes(x.shape, inputs[1]->shape, &shape, error)) return false;
+  if (!broadcast_shapes(x.shape, e.shape, &shape, error)) return false;
   Tensor y;
   if (!alloc(x.dtype, shape, &y, error)) return false;
-  const std::vector<int64_t> st[2] = {broadcast_strides(x.shape, shape), broadcast_strides(inputs[1]->shape, shape)};
-  const Tensor& e = *inputs[1];
+  const std::vector<int64_t> st[2] = {broadcast_strides(x.shape, shape), broadcast_strides(e.shape, shape)};
   visit_dtype(x.dtype, [&](auto tag) {
     using T = decltype(tag);
     T* py = y.data<T>();
@@ -167,9 +197,12 @@ bool op_bitshift(const Node& n, int64_t, const Inputs& inputs, std::vector<Tenso
 enum class Cmp { kEq, kGt, kLt, kGe, kLe };
 
 template <Cmp C>
-bool compare(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
+bool compare(const Node& node, int64_t opset, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
   if (!two_inputs(inputs, outputs, error)) return false;
-  return broadcast2<uint8_t>(*inputs[0], *inputs[1], DType::kBool, outputs, error, [](auto a, auto b, uint8_t* y) {
+  Tensor view;
+  const Tensor* rhs;
+  if (!legacy_broadcast(node, opset, *inputs[0], *inputs[1], &view, &rhs, error)) return false;
+  return broadcast2<uint8_t>(*inputs[0], *rhs, DType::kBool, outputs, error, [](auto a, auto b, uint8_t* y) {
     bool r;
     if constexpr (C == Cmp::kEq) r = a == b;
     else if constexpr (C == Cmp::kGt) r = a > b;
@@ -184,20 +217,31 @@ bool compare(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* ou
 enum class Logic { kAnd, kOr, kXor };
 
 template <Logic L>
-bool logic(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
+bool logic(const Node& node, int64_t opset, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
   if (!two_inputs(inputs, outputs, error)) return false;
   if (inputs[0]->dtype != DType::kBool) return fail(error, "inputs must be bool, not " + dname(inputs[0]->dtype));
-  return broadcast2<uint8_t>(*inputs[0], *inputs[1], DType::kBool, outputs, error, [](auto a, auto b, uint8_t* y) {
+  Tensor view;
+  const Tensor* rhs;
+  if (!legacy_broadcast(node, opset, *inputs[0], *inputs[1], &view, &rhs, error)) return false;
+  return broadcast2<uint8_t>(*inputs[0], *rhs, DType::kBool, outputs, error, [](auto a, auto b, uint8_t* y) {
     const bool p = a != 0, q = b != 0;
     *y = (L == Logic::kAnd ? (p && q) : L == Logic::kOr ? (p || q) : (p != q)) ? 1 : 0;
     return true;
   });
 }
 
-bool op_prelu(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
+bool op_prelu(const Node&, int64_t opset, const Inputs& inputs, std::vector<Tensor>* outputs, std::string* error) {
   if (!two_inputs(inputs, outputs, error) || !not_bool(*inputs[0], error)) return false;
   const Tensor& x = *inputs[0];
-  const Tensor& slope = *inputs[1];
+  Tensor channel_view;
+  const Tensor* sp = inputs[1];
+  // Before opset 7 a 1-D slope of C values applies along the channel axis.
+  if (opset < 7 && sp->rank() == 1 && x.rank() >= 2 && sp->shape[0] == x.shape[1] && sp->numel() != 1) {
+    channel_view = *sp;
+    channel_view.shape.resize(x.rank() - 1, 1);
+    sp = &channel_view;
+  }
+  const Tensor& slope = *sp;
   std::vector<int64_t> shape;
   if (!broadcast_shapes(x.shape, slope.shape, &shape, error)) return false;
   if (shape != x.shape)
