@@ -59,12 +59,22 @@ struct ValueInfo {
   }
 };
 
+// Quantization the source model fixed for a value (QDQ / QOperator models):
+// real = scale * (q - zero_point), with zero points already moved to int8
+// (uint8 zero point - 128). Per channel when axis >= 0 (weights).
+struct QuantAnnotation {
+  std::vector<float> scales;
+  std::vector<int32_t> zero_points;
+  int axis = -1;
+};
+
 struct Graph {
   std::vector<Node> nodes;                    // topologically sorted
   std::map<std::string, Tensor> constants;    // initializers and folded values
   std::vector<std::string> inputs;            // graph inputs that are not constants
   std::vector<std::string> outputs;
   std::map<std::string, ValueInfo> values;    // every value whose type is known
+  std::map<std::string, QuantAnnotation> quant;  // values whose quantization the model fixed
   int64_t opset = 0;                          // default-domain opset version
   std::string name;
 

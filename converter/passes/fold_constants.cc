@@ -18,6 +18,12 @@ int evaluate_constant_nodes(Graph* g, std::string* error, bool* failed) {
       if (!in.empty() && !g->is_constant(in)) all_const = false;
     for (const auto& o : n.outputs)
       if (g->is_output(o)) all_const = false;
+    // Quantized weights keep their DequantizeLinear until import_quantization
+    // records their scales.
+    if (all_const && n.op_type == "DequantizeLinear") {
+      const Tensor* c = g->constant(n.inputs[0]);
+      if (c && (c->dtype == DType::kInt8 || c->dtype == DType::kUInt8)) all_const = false;
+    }
     FloatOpFn fn = all_const ? find_float_op(n.op_type) : nullptr;
     if (!fn) {
       kept.push_back(std::move(n));

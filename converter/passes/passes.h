@@ -10,6 +10,10 @@
 
 namespace octet::cvt {
 
+// Pre-quantized models (QDQ and QOperator): records the scales and zero points
+// the model fixed in Graph::quant and leaves the float graph (converter/passes/qdq.cc).
+bool import_quantization(Graph* g, std::vector<std::string>* log, std::string* error);
+
 // Fixes every value's shape by running the graph once on zeros, replaces Shape
 // (and Size) of known shapes by constants, evaluates every node whose inputs are
 // all constant, and drops what nobody reads. Repeats until nothing changes.

@@ -174,6 +174,7 @@ bool run_graph_passes(Graph* g, std::vector<std::string>* log, std::string* erro
   };
   const size_t before = g->nodes.size();
   if (!fold_constants(g, error)) return false;
+  if (!import_quantization(g, log, error)) return false;
   log->push_back("constant folding: " + std::to_string(before) + " -> " + std::to_string(g->nodes.size()) + " nodes");
   const size_t ids = count("Identity") + count("Dropout");
   remove_identities(g);

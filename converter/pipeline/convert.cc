@@ -282,7 +282,11 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   lo.keep_float = o.keep_float;
   Samples samples;
   std::string method = "none";
-  if (o.quantize) {
+  const bool prequantized = !g.quant.empty();
+  if (o.quantize && prequantized && o.calib_path.empty()) {
+    method = "qdq";
+    if (o.verbose) std::fprintf(stderr, "quantization: the model's own (%zu values fixed by Q/DQ nodes)\n", g.quant.size());
+  } else if (o.quantize) {
     if (o.calib_path.empty()) {
       *error = "an FP32 model needs calibration data: --calib FOLDER (images, .npy or .bin), or --float for a float model";
       return false;
@@ -325,7 +329,7 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     octet_model_release(m);
   }
   if (!w.write_file(o.output_path, error)) return false;
-  if (o.quantize && o.report_samples > 0) {
+  if (o.quantize && o.report_samples > 0 && !samples.files.empty()) {
     if (!quality_report(g, o, lo, samples, res, error)) return false;
     if (!o.report_json.empty() && !write_report_json(o.report_json, *res, error)) return false;
   }

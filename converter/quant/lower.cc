@@ -125,7 +125,19 @@ bool lower_graph(const Graph& g, const LowerOptions& o, ModelWriter* w, LowerRes
       *error = "graph output '" + name + "' is not computed by any operator (a constant or an input?)";
       return false;
     }
-    const Val& v = ctx.val(name);
+    Val v = ctx.val(name);
+    if (std::find(g.inputs.begin(), g.inputs.end(), name) != g.inputs.end()) {
+      // An output that is an input: the quantization the model fixed for it
+      // (QuantizeLinear / DequantizeLinear models), else nothing to compute.
+      if (!g.quant.count(name) || !o.int8) {
+        *error = "graph output '" + name + "' is the graph input itself; octet needs an operator to compute it";
+        return false;
+      }
+      if (!ctx.get(name, true, Layout::kAny, &v)) {
+        *error = ctx.error;
+        return false;
+      }
+    }
     w->add_output(name, v.tensor, v.nhwc);
   }
   if (o.probe) {

@@ -31,9 +31,16 @@ QuantParams LowerContext::qparams_from_range(float lo, float hi) {
 }
 
 bool LowerContext::qparams(const std::string& v, QuantParams* q) {
+  auto fixed = g.quant.find(v);
+  if (fixed != g.quant.end() && fixed->second.scales.size() == 1) {
+    *q = QuantParams::per_tensor(fixed->second.scales[0], fixed->second.zero_points[0]);
+    return true;
+  }
   auto it = o.ranges.find(v);
   if (it == o.ranges.end()) {
-    error = "value '" + v + "' has no calibrated range (was it observed during calibration?)";
+    error = "value '" + v + "' has no quantization: " +
+            (g.quant.empty() ? std::string("it was not observed during calibration")
+                             : std::string("the model's Q/DQ nodes don't cover it; give calibration data with --calib"));
     return false;
   }
   *q = qparams_from_range(it->second.lo, it->second.hi);

@@ -42,6 +42,23 @@ std::vector<int32_t> quantize_bias(const std::vector<float>& b, float in_scale, 
   return q;
 }
 
+// The weight scales the source model fixed (QDQ / QOperator) when they are
+// symmetric and per output channel (`axis`) or per tensor.
+bool fixed_weight_scales(const Graph& g, const std::string& w, int axis, int64_t channels, std::vector<float>* s) {
+  auto it = g.quant.find(w);
+  if (it == g.quant.end()) return false;
+  const QuantAnnotation& q = it->second;
+  for (int32_t z : q.zero_points)
+    if (z != 0) return false;
+  if (q.scales.size() == 1) {
+    s->assign(static_cast<size_t>(channels), q.scales[0]);
+    return true;
+  }
+  if (q.axis != axis || static_cast<int64_t>(q.scales.size()) != channels) return false;
+  *s = q.scales;
+  return true;
+}
+
 struct Emitted {
   int weights = -1, bias = -1;
   RequantizationValues rq;
@@ -52,9 +69,9 @@ struct Emitted {
 // Writes weights ([channels][per] in the kernel's layout, with `wshape`) and bias.
 bool emit_params(LowerContext& ctx, const Node& n, bool int8, const Val& x, const QuantParams& qy, const Clamp& clamp,
                  const std::vector<float>& w, const std::vector<int32_t>& wshape, const std::vector<float>& bias,
-                 int64_t channels, Emitted* e) {
+                 int64_t channels, Emitted* e, const std::vector<float>* fixed_scales = nullptr) {
   if (int8) {
-    const std::vector<float> ws = channel_scales(w, channels);
+    const std::vector<float> ws = fixed_scales ? *fixed_scales : channel_scales(w, channels);
     const std::vector<int8_t> wq = quantize_weights(w, ws);
     QuantParams wqp{ws, std::vector<int32_t>(static_cast<size_t>(channels), 0), 0};
     e->weights = ctx.w->add_constant(n.name + ".weight", fb::ElementType::INT8, wshape, wq.data(), wq.size(), &wqp);
@@ -128,7 +145,9 @@ bool lower_conv(LowerContext& ctx, size_t k, bool int8) {
   Emitted e;
   const std::vector<int32_t> wshape = {static_cast<int32_t>(cout), static_cast<int32_t>(kh), static_cast<int32_t>(kw),
                                        static_cast<int32_t>(cin_g)};
-  if (!emit_params(ctx, n, int8, x, qy, clamp, w, wshape, bias, cout, &e)) return false;
+  std::vector<float> fixed;
+  const bool has_fixed = fixed_weight_scales(ctx.g, n.inputs[1], 0, cout, &fixed);
+  if (!emit_params(ctx, n, int8, x, qy, clamp, w, wshape, bias, cout, &e, has_fixed ? &fixed : nullptr)) return false;
   Val out;
   out.int8 = int8;
   out.nhwc = true;
@@ -204,7 +223,10 @@ bool lower_fully_connected(LowerContext& ctx, size_t k, bool int8) {
   QuantParams qy;
   if (int8 && !ctx.qparams(y, &qy)) return false;
   Emitted e;
-  if (!emit_params(ctx, n, int8, x, qy, clamp, w, {static_cast<int32_t>(ndim), static_cast<int32_t>(kdim)}, bias, ndim, &e))
+  std::vector<float> fixed;
+  const bool has_fixed = alpha == 1.0f && fixed_weight_scales(ctx.g, n.inputs[1], trans_b ? 0 : 1, ndim, &fixed);
+  if (!emit_params(ctx, n, int8, x, qy, clamp, w, {static_cast<int32_t>(ndim), static_cast<int32_t>(kdim)}, bias, ndim, &e,
+                   has_fixed ? &fixed : nullptr))
     return false;
   Val out;
   out.int8 = int8;
