@@ -20,12 +20,12 @@ bool op_constant(const Node& node, int64_t, const Inputs&, std::vector<Tensor>* 
     y = Tensor::scalar_f(node.attr_f("value_float", 0));
   } else if (node.has("value_floats")) {
     const std::vector<float> v = node.attr_floats("value_floats");
-    y = Tensor::from_floats({static_cast<int64_t>(v.size())}, v);
+    y = floats_1d(v);
   } else if (node.has("value_int")) {
     y = Tensor::from_ints({}, {node.attr_i("value_int", 0)});
   } else if (node.has("value_ints")) {
     const std::vector<int64_t> v = node.attr_ints("value_ints");
-    y = Tensor::from_ints({static_cast<int64_t>(v.size())}, v);
+    y = ints_1d(v);
   } else {
     return fail(error, "needs one of the attributes value, value_float(s), value_int(s) (sparse and string values are not supported)");
   }

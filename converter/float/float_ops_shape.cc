@@ -395,7 +395,7 @@ bool op_shape(const Node& node, int64_t, const Inputs& inputs, std::vector<Tenso
   end = std::min(std::max<int64_t>(end, 0), r);
   std::vector<int64_t> dims;
   for (int64_t d = start; d < end; ++d) dims.push_back(x.shape[d]);
-  (*outputs)[0] = Tensor::from_ints({static_cast<int64_t>(dims.size())}, dims);
+  (*outputs)[0] = ints_1d(dims);
   return true;
 }
 

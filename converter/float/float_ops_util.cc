@@ -108,6 +108,16 @@ bool float_list(const Tensor& t, std::vector<float>* v, std::string* error, cons
   return true;
 }
 
+Tensor ints_1d(const std::vector<int64_t>& v) {
+  if (v.empty()) return Tensor(DType::kInt64, {0});
+  return Tensor::from_ints({static_cast<int64_t>(v.size())}, v);
+}
+
+Tensor floats_1d(const std::vector<float>& v) {
+  if (v.empty()) return Tensor(DType::kFloat32, {0});
+  return Tensor::from_floats({static_cast<int64_t>(v.size())}, v);
+}
+
 bool need_inputs(const std::vector<const Tensor*>& inputs, size_t n, std::string* error) {
   for (size_t i = 0; i < n; ++i)
     if (i >= inputs.size() || !inputs[i]) return fail(error, "input " + std::to_string(i) + " is missing");

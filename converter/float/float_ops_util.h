@@ -84,6 +84,11 @@ bool int_list(const Tensor& t, std::vector<int64_t>* v, std::string* error, cons
 // Float values of a float tensor (float scales, Clip bounds).
 bool float_list(const Tensor& t, std::vector<float>* v, std::string* error, const char* what);
 
+// 1-D tensors from values (Tensor::from_ints / from_floats also for empty lists,
+// which must not reach memcpy with null pointers).
+Tensor ints_1d(const std::vector<int64_t>& v);
+Tensor floats_1d(const std::vector<float>& v);
+
 // The i-th input, or nullptr when absent.
 inline const Tensor* in(const std::vector<const Tensor*>& inputs, size_t i) {
   return i < inputs.size() ? inputs[i] : nullptr;

@@ -260,7 +260,9 @@ void run_suite(const std::string& suite) {
   }
   for (const auto& f : failures) ADD_FAILURE() << f;
   EXPECT_TRUE(failures.empty()) << failures.size() << " claimed ONNX " << suite << " tests failed";
-  if (filter.empty()) EXPECT_GT(passed, 0);
+  if (filter.empty()) {
+    EXPECT_GT(passed, 0);
+  }
 }
 
 TEST(FloatOpsBackend, OnnxNodeTests) { run_suite("node"); }
