@@ -48,12 +48,12 @@ struct Tensor {
   }
   static Tensor from_floats(std::vector<int64_t> shape, const std::vector<float>& v) {
     Tensor t(DType::kFloat32, std::move(shape));
-    std::memcpy(t.bytes.data(), v.data(), t.bytes.size());
+    if (!t.bytes.empty()) std::memcpy(t.bytes.data(), v.data(), t.bytes.size());
     return t;
   }
   static Tensor from_ints(std::vector<int64_t> shape, const std::vector<int64_t>& v) {
     Tensor t(DType::kInt64, std::move(shape));
-    std::memcpy(t.bytes.data(), v.data(), t.bytes.size());
+    if (!t.bytes.empty()) std::memcpy(t.bytes.data(), v.data(), t.bytes.size());
     return t;
   }
   // A copy converted to another dtype (float -> integer rounds toward zero, as ONNX Cast).

@@ -79,10 +79,10 @@ bool convert_tensor(const onnx::TensorProto& tp, Tensor* out, std::string* error
     case TP::FLOAT:
       if (raw) {
         if (!need(rd.size(), un * 4)) return false;
-        std::memcpy(t.bytes.data(), rd.data(), rd.size());
+        if (!rd.empty()) std::memcpy(t.bytes.data(), rd.data(), rd.size());
       } else {
         if (!need(tp.float_data_size(), un)) return false;
-        std::memcpy(t.bytes.data(), tp.float_data().data(), un * 4);
+        if (un) std::memcpy(t.bytes.data(), tp.float_data().data(), un * 4);
       }
       break;
     case TP::DOUBLE:
@@ -114,10 +114,10 @@ bool convert_tensor(const onnx::TensorProto& tp, Tensor* out, std::string* error
     case TP::INT64:
       if (raw) {
         if (!need(rd.size(), un * 8)) return false;
-        std::memcpy(t.bytes.data(), rd.data(), rd.size());
+        if (!rd.empty()) std::memcpy(t.bytes.data(), rd.data(), rd.size());
       } else {
         if (!need(tp.int64_data_size(), un)) return false;
-        std::memcpy(t.bytes.data(), tp.int64_data().data(), un * 8);
+        if (un) std::memcpy(t.bytes.data(), tp.int64_data().data(), un * 8);
       }
       break;
     case TP::INT32: case TP::INT16: case TP::UINT16: case TP::INT8: case TP::UINT8: case TP::BOOL: {
