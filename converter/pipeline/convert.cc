@@ -9,6 +9,7 @@
 
 #include "converter/float/float_executor.h"
 #include "converter/io/npy.h"
+#include "converter/onnx/onnx_export.h"
 #include "converter/passes/passes.h"
 #include "converter/pipeline/sha256.h"
 #include "octet/octet.h"
@@ -327,6 +328,10 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
       return false;
     }
     octet_model_release(m);
+  }
+  if (!o.emit_qdq.empty()) {
+    if (!o.quantize) return *error = "--emit-qdq needs a quantized model (not --float)", false;
+    if (!export_qdq_onnx(g, res->lowered, o.emit_qdq, error)) return false;
   }
   if (!w.write_file(o.output_path, error)) return false;
   if (o.quantize && o.report_samples > 0 && !samples.files.empty()) {

@@ -25,6 +25,7 @@ struct ConvertOptions {
   std::set<std::string> keep_float;  // node names kept in float
   size_t report_samples = 4;         // samples the per-layer report runs (0: none)
   std::string report_json;           // per-layer report as JSON
+  std::string emit_qdq;              // also write the quantization as a QDQ ONNX model
   size_t report_rows = 10;           // worst layers printed
   bool verbose = true;
 };

@@ -36,11 +36,24 @@ struct ValueMapping {
   bool nhwc = false;  // the octet tensor is the NHWC transpose of the 4-D ONNX value
   bool int8 = false;
   std::string output_name;  // graph output name in probe mode
+  bool quantized = false;   // int8, or a float value quantized for int8 consumers
+  float scale = 0;          // then: the quantization
+  int32_t zero_point = 0;
+};
+
+// How a layer's constants were quantized, in the source model's (ONNX) layout,
+// so the same quantization can be written back as QDQ ONNX.
+struct WeightQuant {
+  std::string weights, bias;  // constant names in the graph ("" for no bias)
+  std::vector<float> scales;  // per output channel
+  int axis = 0;               // output-channel axis of the ONNX weight tensor
+  float input_scale = 0;      // bias scale = input_scale * scales[c]
 };
 
 struct LowerResult {
   std::vector<DispatchEntry> dispatch;
   std::map<std::string, ValueMapping> values;
+  std::vector<WeightQuant> weights;
   size_t int8_ops = 0, float_ops = 0;
 };
 

@@ -59,6 +59,11 @@ void LowerContext::define(const std::string& v, const Val& val) {
   m.tensor = val.tensor;
   m.nhwc = val.nhwc;
   m.int8 = val.int8;
+  if (val.int8) {
+    m.quantized = true;
+    m.scale = val.q.scales[0];
+    m.zero_point = val.q.zero_points[0];
+  }
   r->values[v] = m;
 }
 
@@ -136,6 +141,12 @@ bool LowerContext::get(const std::string& v, bool int8, Layout layout, Val* out)
     nv.int8 = int8;
     if (int8 && !qparams(v, &nv.q)) return false;
     nv.tensor = new_tensor(v + (int8 ? ".q" : ".f"), int8, cur.shape, cur.nhwc, &nv.q);
+    if (int8 && r->values.count(v)) {
+      ValueMapping& m = r->values[v];
+      m.quantized = true;
+      m.scale = nv.q.scales[0];
+      m.zero_point = nv.q.zero_points[0];
+    }
     if (int8)
       w->add_operator(fb::OperatorOptions::QuantizeOptions, [](flatbuffers::FlatBufferBuilder& b) { return fb::CreateQuantizeOptions(b).Union(); },
                       {cur.tensor}, {nv.tensor}, v + ".quantize");

@@ -64,7 +64,18 @@ struct Emitted {
   RequantizationValues rq;
   int32_t qmin = -128, qmax = 127;
   int32_t out_zp = 0;
+  std::vector<float> scales;
 };
+
+void record_weights(LowerContext& ctx, const Node& n, const Emitted& e, int axis, float input_scale) {
+  WeightQuant wq;
+  wq.weights = n.inputs[1];
+  wq.bias = n.input_present(2) ? n.inputs[2] : "";
+  wq.scales = e.scales;
+  wq.axis = axis;
+  wq.input_scale = input_scale;
+  ctx.r->weights.push_back(wq);
+}
 
 // Writes weights ([channels][per] in the kernel's layout, with `wshape`) and bias.
 bool emit_params(LowerContext& ctx, const Node& n, bool int8, const Val& x, const QuantParams& qy, const Clamp& clamp,
@@ -83,6 +94,7 @@ bool emit_params(LowerContext& ctx, const Node& n, bool int8, const Val& x, cons
                              ", output scale " + std::to_string(qy.scales[0]) + ")");
     LowerContext::quantized_clamp(clamp, qy, &e->qmin, &e->qmax);
     e->out_zp = qy.zero_points[0];
+    e->scales = ws;
   } else {
     e->weights = ctx.w->add_constant(n.name + ".weight", fb::ElementType::FLOAT32, wshape, w.data(), w.size() * 4);
     e->bias = ctx.w->add_constant(n.name + ".bias", fb::ElementType::FLOAT32, {static_cast<int32_t>(channels)},
@@ -148,6 +160,7 @@ bool lower_conv(LowerContext& ctx, size_t k, bool int8) {
   std::vector<float> fixed;
   const bool has_fixed = fixed_weight_scales(ctx.g, n.inputs[1], 0, cout, &fixed);
   if (!emit_params(ctx, n, int8, x, qy, clamp, w, wshape, bias, cout, &e, has_fixed ? &fixed : nullptr)) return false;
+  if (int8) record_weights(ctx, n, e, 0, x.scale());
   Val out;
   out.int8 = int8;
   out.nhwc = true;
@@ -228,6 +241,17 @@ bool lower_fully_connected(LowerContext& ctx, size_t k, bool int8) {
   if (!emit_params(ctx, n, int8, x, qy, clamp, w, {static_cast<int32_t>(ndim), static_cast<int32_t>(kdim)}, bias, ndim, &e,
                    has_fixed ? &fixed : nullptr))
     return false;
+  // Gemm's C and a fused Add's constant are not recorded as the bias: QDQ export
+  // writes Gemm (alpha = beta = 1) and MatMul weights, and keeps such biases float.
+  if (int8 && alpha == 1.0f) {
+    WeightQuant wq;
+    wq.weights = n.inputs[1];
+    wq.bias = gemm && beta == 1.0f && n.input_present(2) ? n.inputs[2] : "";
+    wq.scales = e.scales;
+    wq.axis = trans_b ? 0 : 1;
+    wq.input_scale = x.scale();
+    ctx.r->weights.push_back(wq);
+  }
   Val out;
   out.int8 = int8;
   out.nhwc = false;

@@ -30,6 +30,7 @@ void usage(FILE* f) {
                "  --float                       no quantization: a float model\n"
                "  --report-samples N            samples the per-layer report uses (default 4, 0: none)\n"
                "  --report-json FILE            per-layer report as JSON\n"
+               "  --emit-qdq OUT.onnx           also write the same quantization as a QDQ ONNX model\n"
                "  --quiet                       no progress or summaries\n");
 }
 
@@ -158,6 +159,8 @@ int main(int argc, char** argv) {
       o.report_samples = static_cast<size_t>(std::atol(next()));
     } else if (a == "--report-json") {
       o.report_json = next();
+    } else if (a == "--emit-qdq") {
+      o.emit_qdq = next();
     } else if (a == "--quiet") {
       o.verbose = false;
     } else if (!a.empty() && a[0] == '-') {

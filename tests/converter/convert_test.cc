@@ -251,6 +251,50 @@ TEST(Convert, SmallCnnInt8StaysCloseToFloat) {
   }
 }
 
+// --emit-qdq writes octet's quantization as a QDQ ONNX model; converting that
+// model back (its own scales, no calibration) gives the same INT8 model's bytes out.
+TEST(Convert, EmittedQdqModelConvertsBackToTheSameResults) {
+  const std::string dir = temp_dir();
+  small_cnn().save(dir + "/cnn.onnx");
+  const std::string calib = dir + "/calib";
+  ASSERT_EQ(mkdir(calib.c_str(), 0755), 0);
+  std::mt19937 rng(11);
+  std::string e;
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(write_npy(calib + "/s" + std::to_string(i) + ".npy", random_image(rng), &e)) << e;
+  ConvertOptions o;
+  o.input_path = dir + "/cnn.onnx";
+  o.output_path = dir + "/direct.octet";
+  o.calib_path = calib;
+  o.emit_qdq = dir + "/cnn_qdq.onnx";
+  o.verbose = false;
+  ConvertResult r;
+  ASSERT_TRUE(convert_model(o, &r, &e)) << e;
+  // The QDQ model runs in the float executor (ONNX semantics) ...
+  Graph qg;
+  ASSERT_TRUE(import_onnx_file(o.emit_qdq, {}, &qg, &e)) << e;
+  size_t q = 0, dq = 0;
+  for (const auto& n : qg.nodes) {
+    q += n.op_type == "QuantizeLinear";
+    dq += n.op_type == "DequantizeLinear";
+  }
+  EXPECT_GT(q, 5u);
+  EXPECT_GT(dq, q);  // weights and biases too
+  // ... and converts back without calibration.
+  ConvertOptions back;
+  back.input_path = o.emit_qdq;
+  back.output_path = dir + "/roundtrip.octet";
+  back.verbose = false;
+  ConvertResult rb;
+  ASSERT_TRUE(convert_model(back, &rb, &e)) << e;
+  EXPECT_EQ(rb.lowered.float_ops, 0u);
+  std::mt19937 trng(9);
+  for (int i = 0; i < 3; ++i) {
+    const Tensor in = random_image(trng);
+    EXPECT_EQ(run_octet(o.output_path, in, 1), run_octet(back.output_path, in, 1));
+  }
+}
+
 TEST(Convert, UnsupportedOperatorIsNamedAndNothingIsWritten) {
   OnnxBuilder b(13);
   b.input("x", {1, 4});
