@@ -262,11 +262,67 @@ bool import_quantization(Graph* g, std::vector<std::string>* log, std::string* e
                 da.scales == qa.scales && da.zero_points == qa.zero_points;
     }
     if (!all_dq) continue;
-    for (int c : g->consumers(yq)) g->replace_uses(g->nodes[c].outputs[0], x);
+    // Each DequantizeLinear becomes a Clip to the representable range: the float
+    // graph keeps the saturation the pair applied (exporters fold Relu and Clip
+    // into it), and the lowering drops the Clip where it is a no-op in int8.
+    const float lo = qa.scales[0] * static_cast<float>(-128 - qa.zero_points[0]);
+    const float hi = qa.scales[0] * static_cast<float>(127 - qa.zero_points[0]);
+    std::string lo_name, hi_name;
+    if (g->opset >= 11) {
+      lo_name = g->fresh_name(x + ".qmin");
+      hi_name = g->fresh_name(x + ".qmax");
+      g->constants[lo_name] = Tensor::scalar_f(lo);
+      g->constants[hi_name] = Tensor::scalar_f(hi);
+    }
+    for (int c : g->consumers(yq)) {
+      Node& d = g->nodes[c];
+      d.op_type = "Clip";
+      d.name = d.name.empty() ? d.outputs[0] : d.name;
+      d.attrs.clear();
+      if (g->opset >= 11) {
+        d.inputs = {x, lo_name, hi_name};
+      } else {
+        d.inputs = {x};
+        Attribute a;
+        a.kind = Attribute::kFloat;
+        a.f = lo;
+        d.attrs["min"] = a;
+        a.f = hi;
+        d.attrs["max"] = a;
+      }
+      g->quant[d.outputs[0]] = qa;
+    }
     if (!g->quant.count(x)) g->quant[x] = qa;
     ++pairs;
   }
   g->prune();
+  // 5. Ops that move values without arithmetic share one quantization: a value the
+  //    Q/DQ nodes don't cover takes it from across such an op (exporters quantize
+  //    one side only).
+  if (!g->quant.empty()) {
+    auto same_quant = [](const Node& n) {
+      const std::string& t = n.op_type;
+      return n.domain.empty() && (t == "MaxPool" || t == "Reshape" || t == "Transpose" || t == "Squeeze" ||
+                                  t == "Unsqueeze" || t == "Flatten" || t == "Identity" || t == "Slice" ||
+                                  t == "DepthToSpace" || t == "SpaceToDepth" ||
+                                  (t == "Resize" && n.attr_s("mode", "nearest") == "nearest"));
+    };
+    for (bool changed = true; changed;) {
+      changed = false;
+      for (const auto& n : g->nodes) {
+        if (!same_quant(n) || n.inputs.empty() || n.outputs.empty()) continue;
+        const std::string &x = n.inputs[0], &y = n.outputs[0];
+        const bool hx = g->quant.count(x) != 0, hy = g->quant.count(y) != 0;
+        if (hx && !hy && g->quant[x].scales.size() == 1) {
+          g->quant[y] = g->quant[x];
+          changed = true;
+        } else if (hy && !hx && !g->is_constant(x)) {
+          g->quant[x] = g->quant[y];
+          changed = true;
+        }
+      }
+    }
+  }
   if (qops) log->push_back("rewrote " + std::to_string(qops) + " QOperator nodes as QuantizeLinear/DequantizeLinear around float ops");
   if (pairs || weights)
     log->push_back("took the model's own quantization: " + std::to_string(pairs) + " activation Q/DQ pairs, " +

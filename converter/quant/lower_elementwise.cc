@@ -185,6 +185,16 @@ bool lower_unary(LowerContext& ctx, size_t k, bool int8) {
   if (!ctx.get(x, int8, Layout::kAny, &in)) return false;
   QuantParams qy;
   if (int8 && !ctx.qparams(y, &qy)) return false;
+  if (int8 && f == UnaryFunction::kClamp && qy.scales == in.q.scales && qy.zero_points == in.q.zero_points &&
+      alpha <= in.scale() * static_cast<float>(-128 - in.zero_point()) &&
+      beta >= in.scale() * static_cast<float>(127 - in.zero_point())) {
+    // A clamp to (or beyond) the representable range of an unchanged quantization:
+    // the int8 values already satisfy it.
+    Val same = in;
+    ctx.define(y, same);
+    ctx.r->dispatch.push_back({n.name, n.op_type, true, "fused into the producer (a no-op in int8)"});
+    return true;
+  }
   Val out = output_val(ctx, y, int8, in.nhwc, qy);
   const auto kind = static_cast<fb::UnaryKind>(static_cast<int>(f) + 1);
   std::vector<int8_t> table;

@@ -149,7 +149,7 @@ Status create_global_average_pool(const OpBuildContext& c, std::unique_ptr<Opera
     op->quantized = true;
     OCTET_RETURN_IF_ERROR(read_clamp(c, o->clamp_min(), o->clamp_max(), &op->params.qmin, &op->params.qmax));
     const double m = static_cast<double>(x.scale()) / (static_cast<double>(y.scale()) * static_cast<double>(op->hw));
-    if (!quantize_multiplier(m, &op->params.multiplier)) return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio too large";
+    if (!quantize_multiplier(m, &op->params.multiplier)) return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio too large (input scale " << x.scale() << ", output scale " << y.scale() << ")";
     op->params.input_zero_point = x.zero_point();
     op->params.output_zero_point = y.zero_point();
     op->kernel = "qs8_global_avgpool__reference";

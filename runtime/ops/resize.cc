@@ -78,7 +78,7 @@ Status create_resize(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     op->params.output_zero_point = y.zero_point();
     double m = static_cast<double>(x.scale()) / y.scale();
     if (op->bilinear) m = std::ldexp(m, -2 * kResizeWeightBits);
-    if (!quantize_multiplier(m, &op->params.multiplier)) return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio too large";
+    if (!quantize_multiplier(m, &op->params.multiplier)) return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio too large (input scale " << x.scale() << ", output scale " << y.scale() << ")";
     op->kernel = op->bilinear ? "qs8_resize_bilinear__reference" : "qs8_resize_nearest__reference";
   } else {
     op->kernel = op->bilinear ? "f32_resize_bilinear__reference" : "f32_resize_nearest__reference";
