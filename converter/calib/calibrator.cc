@@ -175,7 +175,10 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
       Stats& s = kv.second;
       if (!(s.lo <= s.hi)) continue;
       s.hist.assign(static_cast<size_t>(o.bins), 0.0);
-      s.symmetric = o.method == CalibMethod::kEntropy && s.lo < 0;
+      // Entropy: values with a negative side of more than a tenth of the positive
+      // one are treated symmetrically (|x|, 128 levels a side); the rest one-sided
+      // over [0, max] (256 levels), any small negative tail kept whole.
+      s.symmetric = o.method == CalibMethod::kEntropy && s.lo < 0 && -s.lo > 0.1f * s.hi;
       if (s.symmetric) {
         s.hmin = 0;
         s.hmax = std::max(-s.lo, s.hi);
@@ -187,6 +190,10 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
         s.hmax = s.hi;
       }
       if (s.hmax <= s.hmin) s.hist.clear();
+      // KL picks a threshold measured from zero; a tensor whose values all lie on
+      // one side away from zero (sigmoid-like outputs) would be clipped to nothing:
+      // those keep their min-max range.
+      if (o.method == CalibMethod::kEntropy && (s.lo > 0 || s.hi < 0)) s.hist.clear();
     }
     const char* label2 = o.method == CalibMethod::kPercentile ? "calibrating (pass 2/2: percentiles)"
                                                                : "calibrating (pass 2/2: histograms)";
@@ -197,8 +204,12 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
                     const double scale = s.hist.size() / (s.hmax - s.hmin);
                     const float* d = t.data<float>();
                     const int64_t last = static_cast<int64_t>(s.hist.size()) - 1;
+                    const bool entropy = o.method == CalibMethod::kEntropy;
                     for (int64_t i = 0; i < t.numel(); ++i) {
                       if (!std::isfinite(d[i])) continue;
+                      // Exact zeros (ReLU outputs, padding) are represented exactly at
+                      // any range; left in, their spike pulls KL towards tiny ranges.
+                      if (entropy && d[i] == 0) continue;
                       const double v = s.symmetric ? std::fabs(d[i]) : d[i];
                       int64_t b = static_cast<int64_t>((v - s.hmin) * scale);
                       b = std::max<int64_t>(0, std::min(b, last));

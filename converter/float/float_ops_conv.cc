@@ -331,6 +331,8 @@ bool op_conv_transpose(const Node& node, int64_t, const Inputs& inputs, std::vec
   if (out_shape.size() == static_cast<size_t>(nd) + 2) out_shape.erase(out_shape.begin(), out_shape.begin() + 2);
   if (!out_shape.empty() && out_shape.size() != static_cast<size_t>(nd))
     return fail(error, "attribute 'output_shape' has the wrong length");
+  for (int64_t d : out_shape)
+    if (d < 1 || d > kMaxElements) return fail(error, "attribute 'output_shape' " + shape_str(out_shape) + " is out of range");
   const std::string auto_pad = node.attr_s("auto_pad", "NOTSET");
   if (auto_pad != "NOTSET" && auto_pad != "VALID" && auto_pad != "SAME_UPPER" && auto_pad != "SAME_LOWER")
     return fail(error, "attribute 'auto_pad' is '" + auto_pad + "'");

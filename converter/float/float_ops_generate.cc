@@ -83,7 +83,9 @@ bool op_range(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* o
     const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
     y = Tensor(t, {n});
     for (int64_t i = 0; i < n; ++i) {
-      const int64_t v = start + i * delta;
+      // Every value lies between start and limit; wrapping arithmetic keeps the
+      // intermediate product defined.
+      const int64_t v = static_cast<int64_t>(static_cast<uint64_t>(start) + static_cast<uint64_t>(i) * static_cast<uint64_t>(delta));
       if (t == DType::kInt64) y.data<int64_t>()[i] = v;
       else y.data<int32_t>()[i] = static_cast<int32_t>(v);
     }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <numeric>
+#include <type_traits>
 
 #include "converter/float/float_ops_util.h"
 
@@ -96,11 +97,22 @@ bool reduction_of(const Node& node, std::string* red, std::string* error) {
   return true;
 }
 
+// The type scatter reductions compute in: integers wrap through their unsigned type.
+template <typename T, bool = std::is_floating_point<T>::value>
+struct WrapType {
+  using type = std::make_unsigned_t<T>;
+};
+template <typename T>
+struct WrapType<T, true> {
+  using type = T;
+};
+
 template <typename T>
 void reduce_into(T* dst, T v, const std::string& red) {
+  using W = typename WrapType<T>::type;
   if (red == "none") *dst = v;
-  else if (red == "add") *dst = static_cast<T>(*dst + v);
-  else if (red == "mul") *dst = static_cast<T>(*dst * v);
+  else if (red == "add") *dst = static_cast<T>(static_cast<W>(static_cast<W>(*dst) + static_cast<W>(v)));
+  else if (red == "mul") *dst = static_cast<T>(static_cast<W>(static_cast<W>(*dst) * static_cast<W>(v)));
   else if (red == "max") *dst = std::max(*dst, v);
   else *dst = std::min(*dst, v);
 }

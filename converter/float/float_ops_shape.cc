@@ -263,6 +263,7 @@ bool op_split(const Node& node, int64_t opset, const Inputs& inputs, std::vector
   int64_t sum = 0;
   for (int64_t s : split) {
     if (s < 0) return fail(error, "'split' has a negative entry");
+    if (s > dim - sum) return fail(error, "'split' sums to more than the axis size " + std::to_string(dim));
     sum += s;
   }
   if (sum != dim) return fail(error, "'split' sums to " + std::to_string(sum) + ", not to the axis size " + std::to_string(dim));
