@@ -295,6 +295,44 @@ TEST(Convert, EmittedQdqModelConvertsBackToTheSameResults) {
   }
 }
 
+// Several inputs: one calibration subfolder per input, files paired in sorted order.
+TEST(Convert, SeveralInputsCalibrateFromOneFolderEach) {
+  OnnxBuilder b(13);
+  b.input("a", {1, 4, 3, 3});
+  b.input("b", {1, 4, 3, 3});
+  b.node("Add", {"a", "b"}, "sum");
+  b.node("Relu", {"sum"}, "out");
+  b.output("out");
+  const std::string dir = temp_dir();
+  b.save(dir + "/two.onnx");
+  std::mt19937 rng(2);
+  std::normal_distribution<float> d(0.0f, 1.0f);
+  std::string e;
+  for (const char* in : {"a", "b"}) {
+    const std::string sub = dir + "/calib/" + in;
+    ASSERT_EQ(system(("mkdir -p " + sub).c_str()), 0);
+    for (int i = 0; i < 3; ++i) {
+      Tensor t(DType::kFloat32, {1, 4, 3, 3});
+      for (int64_t k = 0; k < t.numel(); ++k) t.data<float>()[k] = d(rng) * (in[0] == 'a' ? 1.0f : 3.0f);
+      ASSERT_TRUE(write_npy(sub + "/" + std::to_string(i) + ".npy", t, &e)) << e;
+    }
+  }
+  ConvertOptions o;
+  o.input_path = dir + "/two.onnx";
+  o.output_path = dir + "/two.octet";
+  o.calib_path = dir + "/calib";
+  o.verbose = false;
+  ConvertResult r;
+  ASSERT_TRUE(convert_model(o, &r, &e)) << e;
+  EXPECT_EQ(r.calib_samples, 3u);
+  ASSERT_TRUE(r.outputs.count("out"));
+  EXPECT_GT(r.outputs["out"].cosine, 0.99);
+  // A folder without the per-input subfolders is refused with a message.
+  o.calib_path = dir;
+  EXPECT_FALSE(convert_model(o, &r, &e));
+  EXPECT_NE(e.find("folder per input"), std::string::npos) << e;
+}
+
 TEST(Convert, UnsupportedOperatorIsNamedAndNothingIsWritten) {
   OnnxBuilder b(13);
   b.input("x", {1, 4});
