@@ -27,7 +27,7 @@ $B/converter/octet-convert "$M/ch_ppocr_mobile_v2.0_cls_infer.onnx" -o "$O/cls.o
   --calib "$I/cls" $PADDLE_REC --report-json "$O/cls.report.json"
 echo "== octet-convert: text recognition"
 $B/converter/octet-convert "$M/ch_PP-OCRv4_rec_infer.onnx" -o "$O/rec.octet" --input-shape x=1,3,48,320 \
-  --calib "$I/rec" $PADDLE_REC --report-json "$O/rec.report.json"
+  --calib "$I/rec" --calib-method percentile $PADDLE_REC --report-json "$O/rec.report.json"
 echo "== octet-convert: text detection"
 $B/converter/octet-convert "$M/ch_PP-OCRv4_det_infer.onnx" -o "$O/det.octet" --input-shape x=1,3,640,640 \
   --calib "$I/det" --calib-limit 8 --report-samples 2 $PADDLE_DET --report-json "$O/det.report.json"

@@ -13,19 +13,20 @@ bool fail(std::string* error, const std::string& msg) {
 bool checked_numel(const std::vector<int64_t>& shape, int64_t* n, std::string* error) {
   for (int64_t d : shape)
     if (d < 0) return fail(error, "negative dimension in shape " + shape_str(shape));
+  // The product of the non-zero dimensions is bounded too, so that even an empty
+  // tensor's element count never overflows on the way (Tensor::numel).
   int64_t p = 1;
+  bool empty = false;
   for (int64_t d : shape) {
-    if (d != 0 && p > kMaxElements / d) {
-      // Keep scanning: a later 0 makes the tensor empty.
-      if (std::find(shape.begin(), shape.end(), 0) != shape.end()) {
-        *n = 0;
-        return true;
-      }
-      return fail(error, "shape " + shape_str(shape) + " has more than " + std::to_string(kMaxElements) + " elements");
+    if (d == 0) {
+      empty = true;
+      continue;
     }
+    if (p > kMaxElements / d)
+      return fail(error, "shape " + shape_str(shape) + " has more than " + std::to_string(kMaxElements) + " elements");
     p *= d;
   }
-  *n = p;
+  *n = empty ? 0 : p;
   return true;
 }
 

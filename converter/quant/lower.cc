@@ -113,12 +113,26 @@ bool lower_graph(const Graph& g, const LowerOptions& o, ModelWriter* w, LowerRes
     w->add_input(name, v.tensor, v.nhwc);
     ctx.define(name, v);
   }
+  // Lowering goes on past a node it can't take (its outputs become placeholders),
+  // so the message names every such node at once.
+  std::string failures;
+  size_t failed = 0;
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     if (ctx.skip[k]) continue;
-    if (!lower_node(ctx, k)) {
-      *error = ctx.error;
-      return false;
+    if (lower_node(ctx, k)) continue;
+    failures += "\n  " + ctx.error;
+    ++failed;
+    for (const auto& out : g.nodes[k].outputs) {
+      if (out.empty() || ctx.has(out)) continue;
+      Val v;
+      v.shape = ctx.shape_of(out);
+      v.tensor = ctx.new_tensor(out, false, v.shape, false, nullptr);
+      ctx.define(out, v);
     }
+  }
+  if (failed) {
+    *error = "octet can't convert " + std::to_string(failed) + (failed == 1 ? " node" : " nodes") + " (nothing was written):" + failures;
+    return false;
   }
   for (const auto& name : g.outputs) {
     if (!ctx.has(name)) {

@@ -354,6 +354,30 @@ TEST(Convert, UnsupportedOperatorIsNamedAndNothingIsWritten) {
   EXPECT_NE(access(o.output_path.c_str(), F_OK), 0);
 }
 
+TEST(Convert, EveryNodeThatCantBeLoweredIsNamed) {
+  OnnxBuilder b(13);
+  b.input("x", {2, 3, 4});
+  auto* s1 = b.node("Softmax", {"x"}, "middle_1");
+  OnnxBuilder::integer(s1, "axis", 1);
+  auto* s2 = b.node("Softmax", {"middle_1"}, "middle_2");
+  OnnxBuilder::integer(s2, "axis", 0);
+  b.output("middle_2");
+  const std::string dir = temp_dir();
+  b.save(dir + "/m.onnx");
+  ConvertOptions o;
+  o.input_path = dir + "/m.onnx";
+  o.output_path = dir + "/m.octet";
+  o.quantize = false;
+  o.verbose = false;
+  ConvertResult r;
+  std::string e;
+  EXPECT_FALSE(convert_model(o, &r, &e));
+  EXPECT_NE(e.find("'middle_1' (Softmax)"), std::string::npos) << e;
+  EXPECT_NE(e.find("'middle_2' (Softmax)"), std::string::npos) << e;
+  EXPECT_NE(e.find("2 nodes"), std::string::npos) << e;
+  EXPECT_NE(access(o.output_path.c_str(), F_OK), 0);
+}
+
 TEST(Convert, DynamicInputShapeAsksForInputShape) {
   OnnxBuilder b(13);
   b.input("x", {1, 3, 8, 8});

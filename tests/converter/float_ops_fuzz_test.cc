@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +19,18 @@
 
 namespace octet::cvt {
 namespace {
+
+// t converted to another element type, floats clamped first (Tensor::cast leaves
+// out-of-range floats undefined).
+Tensor convert(const Tensor& t, DType to) {
+  Tensor c = t;
+  if (t.dtype == DType::kFloat32)
+    for (int64_t i = 0; i < c.numel(); ++i) {
+      float& v = c.data<float>()[i];
+      v = std::isfinite(v) ? std::max(-1e9f, std::min(1e9f, v)) : 0.0f;
+    }
+  return c.cast(to);
+}
 
 class Fuzzer {
  public:
@@ -143,7 +156,7 @@ TEST(FloatOpsFuzz, RandomInputsNeverCrash) {
       for (size_t i = 0; i < n_in; ++i) {
         node.inputs.push_back(f.pick(6) == 0 ? "" : "in" + std::to_string(i));
         storage[i] = f.tensor();
-        if (same_type && i > 0 && storage[0].dtype != storage[i].dtype) storage[i] = storage[i].cast(storage[0].dtype);
+        if (same_type && i > 0 && storage[0].dtype != storage[i].dtype) storage[i] = convert(storage[i], storage[0].dtype);
         if (!node.inputs.back().empty()) inputs[i] = &storage[i];
       }
       const size_t n_out = 1 + f.pick(3);
@@ -188,14 +201,14 @@ Tensor mutate_tensor(Fuzzer& f, const Tensor& t) {
     }
     case 1: {
       static const DType kTypes[] = {DType::kFloat32, DType::kInt64, DType::kInt32, DType::kInt8, DType::kUInt8, DType::kBool};
-      m = t.cast(kTypes[f.pick(6)]);
+      m = convert(t, kTypes[f.pick(6)]);
       break;
     }
     case 2:
       for (int64_t i = 0; i < m.numel(); ++i) {
         if (f.pick(3)) continue;
         if (m.dtype == DType::kFloat32) m.data<float>()[i] = f.any_float();
-        else if (m.dtype == DType::kInt64) m.data<int64_t>()[i] = f.small_int() * (f.pick(2) ? 1 : 1000);
+        else if (m.dtype == DType::kInt64) m.data<int64_t>()[i] = f.pick(2) ? f.small_int() : (static_cast<int64_t>(f.pick(9)) - 3) * 1000;
         else if (m.dtype == DType::kInt32) m.data<int32_t>()[i] = static_cast<int32_t>(f.small_int());
       }
       break;
@@ -207,7 +220,9 @@ Tensor mutate_tensor(Fuzzer& f, const Tensor& t) {
 
 void mutate_attribute(Fuzzer& f, Attribute* a) {
   switch (a->kind) {
-    case Attribute::kInt: a->i = f.pick(2) ? a->i + static_cast<int64_t>(f.pick(5)) - 2 : f.small_int(); break;
+    case Attribute::kInt:  // nudge it (wrapping) or replace it
+      a->i = f.pick(2) ? static_cast<int64_t>(static_cast<uint64_t>(a->i) + f.pick(5) - 2) : f.small_int();
+      break;
     case Attribute::kFloat: a->f = f.any_float(); break;
     case Attribute::kInts:
       if (a->ints.empty() || f.pick(4) == 0) a->ints.push_back(f.small_int());
