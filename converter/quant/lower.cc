@@ -40,7 +40,7 @@ bool has_lowering(const Node& n) {
 bool has_int8_kernel(const Graph& g, const Node& n, std::string* why) {
   const std::string& t = n.op_type;
   if (t == "LayerNormalization") return *why = "no int8 kernel (LayerNorm)", false;
-  if (t == "Div" || t == "Pow") return *why = "no int8 kernel (" + t + " of two activations)", false;
+  if (t == "Div" || t == "Pow") return *why = "no int8 kernel (" + t + ")", false;
   if (t == "Max" || t == "Min") return true;
   for (const auto& in : n.inputs) {
     if (in.empty()) continue;
@@ -61,8 +61,21 @@ bool lower_node(LowerContext& ctx, size_t k) {
   const std::string& t = n.op_type;
   std::string why;
   bool int8 = ctx.o.int8;
-  if (int8 && ctx.o.keep_float.count(n.name)) int8 = false;
-  else if (int8 && !has_int8_kernel(ctx.g, n, &why)) int8 = false;
+  ctx.float_reason = ctx.o.int8 ? "" : "float model (--float)";
+  if (int8 && ctx.o.keep_float.count(n.name)) {
+    int8 = false;
+    ctx.float_reason = "--keep-float";
+  } else if (int8 && !has_int8_kernel(ctx.g, n, &why)) {
+    int8 = false;
+    ctx.float_reason = why;
+  } else if (int8 && !ctx.g.quant.empty() && ctx.o.ranges.empty()) {
+    // A pre-quantized model leaves in float the ops without Q/DQ on their output,
+    // and those reading a float value it gives no quantization.
+    if (!n.outputs.empty() && !ctx.g.quant.count(n.outputs[0])) int8 = false;
+    for (const auto& in : n.inputs)
+      if (!in.empty() && ctx.has(in) && !ctx.val(in).int8 && !ctx.g.quant.count(in)) int8 = false;
+    if (!int8) ctx.float_reason = "float in the source model (no Q/DQ)";
+  }
   if (t == "Conv") return lower_conv(ctx, k, int8);
   if (t == "Gemm" || (t == "MatMul" && const_weights(ctx.g, n))) return lower_fully_connected(ctx, k, int8);
   if (t == "MatMul") return lower_batch_matmul(ctx, k, int8);
@@ -120,7 +133,7 @@ bool lower_graph(const Graph& g, const LowerOptions& o, ModelWriter* w, LowerRes
   for (size_t k = 0; k < g.nodes.size(); ++k) {
     if (ctx.skip[k]) continue;
     if (lower_node(ctx, k)) continue;
-    failures += "\n  " + ctx.error;
+    if (failures.find(ctx.error) == std::string::npos) failures += "\n  " + ctx.error;
     ++failed;
     for (const auto& out : g.nodes[k].outputs) {
       if (out.empty() || ctx.has(out)) continue;

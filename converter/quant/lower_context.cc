@@ -217,7 +217,7 @@ void LowerContext::quantized_clamp(const Clamp& c, const QuantParams& q, int32_t
 }
 
 void LowerContext::record(const Node& n, bool int8, const std::string& reason) {
-  r->dispatch.push_back({n.name, n.op_type, int8, reason});
+  r->dispatch.push_back({n.name, n.op_type, int8, !int8 && reason.empty() ? float_reason : reason});
   (int8 ? r->int8_ops : r->float_ops)++;
 }
 

@@ -38,6 +38,7 @@ class LowerContext {
   ModelWriter* w;
   LowerResult* r;
   std::vector<bool> skip;  // nodes fused into earlier ones
+  std::string float_reason;  // why the node being lowered runs in float
   std::string error;
 
   bool fail(const Node& n, const std::string& msg) {
