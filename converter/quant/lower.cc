@@ -25,6 +25,23 @@ bool const_weights(const Graph& g, const Node& n) {
   return n.inputs.size() >= 2 && g.is_constant(n.inputs[1]) && g.constant(n.inputs[1])->rank() == 2;
 }
 
+// The model fixed a quantization for v, or for what v becomes after the
+// activation, bias or Swish the lowering fuses into v's producer.
+bool covered(const Graph& g, const std::string& v, int depth = 0) {
+  if (g.quant.count(v)) return true;
+  if (depth > 3 || g.is_output(v)) return false;
+  const auto cons = g.consumers(v);
+  if (cons.size() != 1) return false;
+  const Node& c = g.nodes[cons[0]];
+  if (!c.domain.empty() || c.inputs.empty()) return false;
+  const bool act = (c.op_type == "Relu" || c.op_type == "Clip") && c.inputs[0] == v;
+  const bool bias = c.op_type == "Add" && c.inputs.size() == 2 && g.is_constant(c.inputs[c.inputs[0] == v ? 1 : 0]);
+  const int p = g.producer(v);
+  const bool swish = p >= 0 && g.nodes[p].op_type == "Sigmoid" && c.op_type == "Mul" && c.inputs.size() == 2 &&
+                     (c.inputs[0] == g.nodes[p].inputs[0] || c.inputs[1] == g.nodes[p].inputs[0]);
+  return (act || bias || swish) && covered(g, c.outputs[0], depth + 1);
+}
+
 }  // namespace
 
 bool has_lowering(const Node& n) {
@@ -71,7 +88,7 @@ bool lower_node(LowerContext& ctx, size_t k) {
   } else if (int8 && !ctx.g.quant.empty() && ctx.o.ranges.empty()) {
     // A pre-quantized model leaves in float the ops without Q/DQ on their output,
     // and those reading a float value it gives no quantization.
-    if (!n.outputs.empty() && !ctx.g.quant.count(n.outputs[0])) int8 = false;
+    if (!n.outputs.empty() && !covered(ctx.g, n.outputs[0])) int8 = false;
     for (const auto& in : n.inputs)
       if (!in.empty() && ctx.has(in) && !ctx.val(in).int8 && !ctx.g.quant.count(in)) int8 = false;
     if (!int8) ctx.float_reason = "float in the source model (no Q/DQ)";
