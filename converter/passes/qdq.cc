@@ -302,7 +302,7 @@ bool import_quantization(Graph* g, std::vector<std::string>* log, std::string* e
   if (!g->quant.empty()) {
     auto same_quant = [](const Node& n) {
       const std::string& t = n.op_type;
-      return n.domain.empty() && (t == "MaxPool" || t == "Reshape" || t == "Transpose" || t == "Squeeze" ||
+      return n.domain.empty() && (t == "MaxPool" || t == "Relu" || t == "Reshape" || t == "Transpose" || t == "Squeeze" ||
                                   t == "Unsqueeze" || t == "Flatten" || t == "Identity" || t == "Slice" ||
                                   t == "DepthToSpace" || t == "SpaceToDepth" ||
                                   (t == "Resize" && n.attr_s("mode", "nearest") == "nearest"));
@@ -313,6 +313,14 @@ bool import_quantization(Graph* g, std::vector<std::string>* log, std::string* e
         if (!same_quant(n) || n.inputs.empty() || n.outputs.empty()) continue;
         const std::string &x = n.inputs[0], &y = n.outputs[0];
         const bool hx = g->quant.count(x) != 0, hy = g->quant.count(y) != 0;
+        if (n.op_type == "Relu") {
+          // Exact on the input's grid: relu(s(q - z)) = s(max(q, z) - z); forward only.
+          if (hx && !hy && g->quant[x].scales.size() == 1) {
+            g->quant[y] = g->quant[x];
+            changed = true;
+          }
+          continue;
+        }
         if (hx && !hy && g->quant[x].scales.size() == 1) {
           g->quant[y] = g->quant[x];
           changed = true;

@@ -9,7 +9,12 @@
 #include <string>
 #include <sys/stat.h>
 
+#include "converter/float/float_executor.h"
 #include "converter/onnx/onnx_import.h"
+#include "converter/pipeline/convert.h"
+#include <onnx/onnx_pb.h>
+#include <fstream>
+#include <random>
 #include "converter/passes/passes.h"
 #include "converter/quant/lower.h"
 #include "octet/octet.h"
@@ -190,6 +195,115 @@ TEST(QdqImport, PerAxisActivationQuantizationIsRefusedClearly) {
   LowerResult r;
   EXPECT_FALSE(lower_graph(c.g, LowerOptions(), &w, &r, &e));
   EXPECT_NE(e.find("QuantizeLinear"), std::string::npos) << e;
+}
+
+// TensorRT-style QDQ: float weights behind QuantizeLinear -> DequantizeLinear
+// (per channel, int8 symmetric), int8 activations with zero point 0, a Relu after
+// the activation pair. Converts without calibration, all in INT8, and agrees with
+// the QDQ model's own float semantics to within one output step.
+TEST(QdqImport, TensorRtStyleModelConvertsWithItsOwnScales) {
+  onnx::ModelProto m;
+  m.set_ir_version(8);
+  m.add_opset_import()->set_version(13);
+  auto* g = m.mutable_graph();
+  auto input = [&](const char* name) {
+    auto* v = g->add_input();
+    v->set_name(name);
+    auto* tt = v->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(onnx::TensorProto::FLOAT);
+    for (int d : {1, 3, 6, 6}) tt->mutable_shape()->add_dim()->set_dim_value(d);
+  };
+  auto init = [&](const std::string& name, int type, const std::vector<int64_t>& dims, const std::vector<float>& v) {
+    auto* t = g->add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    for (int64_t d : dims) t->add_dims(d);
+    for (float x : v) {
+      if (type == onnx::TensorProto::FLOAT) t->add_float_data(x);
+      else t->add_int32_data(static_cast<int32_t>(x));
+    }
+  };
+  auto node = [&](const std::string& op, std::vector<std::string> in, const std::string& out, int axis = -100) {
+    auto* n = g->add_node();
+    n->set_op_type(op);
+    n->set_name(out);
+    for (auto& i : in) n->add_input(i);
+    n->add_output(out);
+    if (axis != -100) {
+      auto* a = n->add_attribute();
+      a->set_name("axis");
+      a->set_type(onnx::AttributeProto::INT);
+      a->set_i(axis);
+    }
+  };
+  input("x");
+  std::mt19937 rng(4);
+  std::uniform_real_distribution<float> u(-0.5f, 0.5f);
+  std::vector<float> w(4 * 3 * 3 * 3), ws(4), b(4);
+  for (auto& v : w) v = u(rng);
+  for (int c = 0; c < 4; ++c) ws[c] = 0.004f * (c + 1);
+  for (auto& v : b) v = u(rng);
+  init("w", onnx::TensorProto::FLOAT, {4, 3, 3, 3}, w);
+  init("w_scale", onnx::TensorProto::FLOAT, {4}, ws);
+  init("w_zp", onnx::TensorProto::INT8, {4}, {0, 0, 0, 0});
+  init("b", onnx::TensorProto::FLOAT, {4}, b);
+  init("x_scale", onnx::TensorProto::FLOAT, {}, {0.02f});
+  init("y_scale", onnx::TensorProto::FLOAT, {}, {0.03f});
+  init("zp", onnx::TensorProto::INT8, {}, {0});
+  node("QuantizeLinear", {"x", "x_scale", "zp"}, "xq");
+  node("DequantizeLinear", {"xq", "x_scale", "zp"}, "xd");
+  node("QuantizeLinear", {"w", "w_scale", "w_zp"}, "wq", 0);
+  node("DequantizeLinear", {"wq", "w_scale", "w_zp"}, "wd", 0);
+  node("Conv", {"xd", "wd", "b"}, "conv");
+  node("QuantizeLinear", {"conv", "y_scale", "zp"}, "yq");
+  node("DequantizeLinear", {"yq", "y_scale", "zp"}, "yd");
+  node("Relu", {"yd"}, "y");
+  auto* out = g->add_output();
+  out->set_name("y");
+  out->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
+  char tmpl[] = "/tmp/octet_qdq_test_XXXXXX";
+  const std::string dir = mkdtemp(tmpl);
+  {
+    std::ofstream f(dir + "/trt.onnx", std::ios::binary);
+    m.SerializeToOstream(&f);
+  }
+  ConvertOptions o;
+  o.input_path = dir + "/trt.onnx";
+  o.output_path = dir + "/trt.octet";
+  o.verbose = false;
+  ConvertResult r;
+  std::string e;
+  ASSERT_TRUE(convert_model(o, &r, &e)) << e;
+  EXPECT_EQ(r.lowered.float_ops, 0u);
+  // The QDQ model itself, in float, against octet's INT8 model.
+  Graph qg;
+  ASSERT_TRUE(import_onnx_file(o.input_path, {}, &qg, &e)) << e;
+  Tensor x(DType::kFloat32, {1, 3, 6, 6});
+  std::normal_distribution<float> d(0.0f, 0.8f);
+  for (int64_t i = 0; i < x.numel(); ++i) x.data<float>()[i] = d(rng);
+  FloatExecutor ex(qg);
+  std::map<std::string, Tensor> outs;
+  ASSERT_TRUE(ex.run({{"x", x}}, &outs, &e)) << e;
+  octet_model* om = nullptr;
+  char err[256];
+  ASSERT_EQ(octet_model_load_file(o.output_path.c_str(), &om, err, sizeof err), OCTET_OK) << err;
+  octet_session* s = nullptr;
+  ASSERT_EQ(octet_session_create(om, nullptr, &s, err, sizeof err), OCTET_OK) << err;
+  ASSERT_EQ(octet_session_set_input_float(s, 0, x.data<float>(), static_cast<size_t>(x.numel())), OCTET_OK);
+  ASSERT_EQ(octet_session_invoke(s), OCTET_OK) << octet_session_last_error(s);
+  const Tensor& want = outs["y"];
+  std::vector<float> got(static_cast<size_t>(want.numel()));
+  ASSERT_EQ(octet_session_get_output_float(s, 0, got.data(), got.size()), OCTET_OK);
+  octet_session_release(s);
+  octet_model_release(om);
+  int off_by_more = 0, exact = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const float diff = std::fabs(got[i] - want.data<float>()[i]);
+    off_by_more += diff > 0.03f * 1.001f;
+    exact += diff == 0;
+  }
+  EXPECT_EQ(off_by_more, 0);
+  EXPECT_GT(exact, static_cast<int>(got.size() * 9 / 10));  // ties and float sums differ rarely
 }
 
 }  // namespace
