@@ -3,8 +3,8 @@
 // coordinate_transformation_mode. Follows ONNX's reference (interpolate_nd in
 // onnx/backend/test/case/node/resize.py): each axis is resampled independently,
 // the axis length used by align_corners / tf_crop_and_resize is scale * input
-// length, neighbours beyond the edge repeat the edge element, and the products of
-// the per-axis weights are summed in double.
+// length, and neighbours beyond the edge repeat the edge element. Nearest copies
+// elements; linear and cubic sum in double, one axis after the other.
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -106,7 +106,47 @@ bool axis_taps(const Params& p, int64_t x, int64_t in, int64_t out, double scale
   return true;
 }
 
+// True when the taps along an axis copy it unchanged.
+bool identity_axis(const std::vector<std::vector<Tap>>& taps, const std::vector<bool>& inside, int64_t in) {
+  if (static_cast<int64_t>(taps.size()) != in) return false;
+  for (int64_t o = 0; o < in; ++o)
+    if (!inside[o] || taps[o].size() != 1 || taps[o][0].index != o || taps[o][0].weight != 1.0) return false;
+  return true;
+}
+
+// Nearest: a gather of whole elements (any type, NaN kept), or the
+// extrapolation value where tf_crop_and_resize leaves the input.
+void gather_nearest(const Params& p, const Tensor& x, const std::vector<std::vector<std::vector<Tap>>>& taps,
+                    const std::vector<std::vector<bool>>& inside, Tensor* y) {
+  const size_t r = x.rank();
+  const std::vector<int64_t> xs = row_strides(x.shape);
+  std::vector<std::vector<int64_t>> off(r);  // element offset per axis and output coordinate, -1 outside
+  for (size_t d = 0; d < r; ++d)
+    for (size_t o = 0; o < taps[d].size(); ++o) off[d].push_back(inside[d][o] ? taps[d][o][0].index * xs[d] : -1);
+  const size_t es = dtype_size(x.dtype);
+  Tensor ext(x.dtype, {});
+  visit_dtype(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point<T>::value) ext.data<T>()[0] = static_cast<T>(p.extrapolation);
+    else ext.data<T>()[0] = saturate_cast<T>(std::nearbyint(p.extrapolation));
+    return true;
+  });
+  const int64_t n = y->numel();
+  std::vector<int64_t> o(r, 0);
+  for (int64_t e = 0; e < n; ++e) {
+    int64_t src = 0;
+    for (size_t d = 0; d < r && src >= 0; ++d) src = off[d][o[d]] < 0 ? -1 : src + off[d][o[d]];
+    std::memcpy(y->bytes.data() + e * es, src < 0 ? ext.bytes.data() : x.bytes.data() + src * es, es);
+    for (size_t d = r; d-- > 0;) {
+      if (++o[d] < y->shape[d]) break;
+      o[d] = 0;
+    }
+  }
+}
+
 // Resamples x to `out_shape` with per-axis scales (and roi for tf_crop_and_resize).
+// Linear and cubic run one axis at a time in double (the reference recursion is
+// separable the same way); axes that shrink go first to keep the intermediates small.
 bool interpolate(const Params& p, const Tensor& x, const std::vector<int64_t>& out_shape,
                  const std::vector<double>& scales, const std::vector<double>& roi, std::vector<Tensor>* outputs,
                  std::string* error) {
@@ -115,7 +155,7 @@ bool interpolate(const Params& p, const Tensor& x, const std::vector<int64_t>& o
     if (x.shape[d] == 0 && out_shape[d] != 0) return fail(error, "cannot resize an empty dimension");
   Tensor y;
   if (!alloc(x.dtype, out_shape, &y, error)) return false;
-  // Per axis, per output coordinate: taps, or none for "extrapolate".
+  // Per axis, per output coordinate: taps, and whether it lies inside the input.
   std::vector<std::vector<std::vector<Tap>>> taps(r);
   std::vector<std::vector<bool>> inside(r);
   for (size_t d = 0; d < r; ++d) {
@@ -125,46 +165,52 @@ bool interpolate(const Params& p, const Tensor& x, const std::vector<int64_t>& o
     for (int64_t o = 0; o < out_shape[d]; ++o)
       inside[d][o] = axis_taps(p, o, x.shape[d], out_shape[d], scales[d], rs, re, &taps[d][o]);
   }
-  const std::vector<int64_t> xs = row_strides(x.shape);
-  const int64_t n = y.numel();
-  std::vector<int64_t> o(r, 0), c(r, 0);
-  visit_dtype(x.dtype, [&](auto tag) {
-    using T = decltype(tag);
-    const T* px = x.data<T>();
-    T* py = y.data<T>();
-    for (int64_t e = 0; e < n; ++e) {
-      bool in_range = true;
-      for (size_t d = 0; d < r; ++d) in_range = in_range && inside[d][o[d]];
-      double v = p.extrapolation;
-      if (in_range) {
-        v = 0;
-        std::fill(c.begin(), c.end(), 0);
-        for (;;) {
-          double w = 1;
-          int64_t off = 0;
-          for (size_t d = 0; d < r; ++d) {
-            const Tap& t = taps[d][o[d]][c[d]];
-            w *= t.weight;
-            off += t.index * xs[d];
-          }
-          v += w * static_cast<double>(px[off]);
-          bool done = true;
-          for (size_t d = r; d-- > 0;) {
-            if (++c[d] < static_cast<int64_t>(taps[d][o[d]].size())) {
-              done = false;
-              break;
-            }
-            c[d] = 0;
-          }
-          if (done) break;
+  if (p.mode == "nearest") {
+    gather_nearest(p, x, taps, inside, &y);
+    (*outputs)[0] = std::move(y);
+    return true;
+  }
+  std::vector<size_t> order;
+  for (size_t d = r; d-- > 0;)
+    if (!identity_axis(taps[d], inside[d], x.shape[d])) order.push_back(d);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return static_cast<double>(out_shape[a]) / std::max<int64_t>(x.shape[a], 1) <
+           static_cast<double>(out_shape[b]) / std::max<int64_t>(x.shape[b], 1);
+  });
+  std::vector<double> cur(static_cast<size_t>(x.numel()));
+  for (int64_t i = 0; i < x.numel(); ++i) cur[i] = x.get_f(i);
+  std::vector<int64_t> shape = x.shape;
+  for (size_t d : order) {
+    std::vector<int64_t> next_shape = shape;
+    next_shape[d] = out_shape[d];
+    int64_t total;
+    if (!checked_numel(next_shape, &total, error)) return false;
+    int64_t outer = 1, inner = 1;
+    for (size_t k = 0; k < d; ++k) outer *= shape[k];
+    for (size_t k = d + 1; k < r; ++k) inner *= shape[k];
+    const int64_t in_len = shape[d], out_len = out_shape[d];
+    std::vector<double> next(static_cast<size_t>(total), 0.0);
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t j = 0; j < out_len; ++j) {
+        double* dst = next.data() + (o * out_len + j) * inner;
+        if (!inside[d][j]) {
+          std::fill(dst, dst + inner, p.extrapolation);
+          continue;
+        }
+        for (const Tap& t : taps[d][j]) {
+          const double* src = cur.data() + (o * in_len + t.index) * inner;
+          for (int64_t i = 0; i < inner; ++i) dst[i] += t.weight * src[i];
         }
       }
-      if constexpr (std::is_floating_point<T>::value) py[e] = static_cast<T>(v);
-      else py[e] = saturate_cast<T>(std::nearbyint(v));
-      for (size_t d = r; d-- > 0;) {
-        if (++o[d] < out_shape[d]) break;
-        o[d] = 0;
-      }
+    cur = std::move(next);
+    shape = std::move(next_shape);
+  }
+  visit_dtype(x.dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T* py = y.data<T>();
+    for (int64_t e = 0; e < y.numel(); ++e) {
+      if constexpr (std::is_floating_point<T>::value) py[e] = static_cast<T>(cur[e]);
+      else py[e] = saturate_cast<T>(std::nearbyint(cur[e]));
     }
     return true;
   });

@@ -325,7 +325,9 @@ bool op_slice(const Node& node, int64_t opset, const Inputs& inputs, std::vector
   for (int64_t d = 0; d < r; ++d) {
     if (shape[d] == 0) break;
     base += begin[d] * xs[d];
-    st[d] = step[d] == std::numeric_limits<int64_t>::min() ? 0 : step[d] * xs[d];
+    // A step of the axis size or more leaves one element: its stride is unused
+    // (and the product could overflow).
+    st[d] = shape[d] <= 1 ? 0 : step[d] * xs[d];
   }
   const size_t es = dtype_size(x.dtype);
   const std::vector<int64_t> strides[1] = {st};

@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "converter/quant/lower_ops.h"
+#include "kernels/reference/qs8-binary-reference.h"
 #include "kernels/reference/qs8-lut-reference.h"
+#include "kernels/reference/requantize.h"
 
 namespace octet::cvt {
 
@@ -105,6 +107,42 @@ bool lower_binary(LowerContext& ctx, size_t k, bool int8) {
   Clamp clamp;
   std::string y = n.outputs[0];
   if (kind == fb::BinaryKind::ADD || kind == fb::BinaryKind::SUB) y = ctx.fuse_activation(k, y, &clamp);
+  if (int8) {
+    // The int8 kernels bound the scale ratios (docs/QUANTIZATION.md); a node whose
+    // ranges fall outside them runs in float rather than fail to load.
+    QuantParams qa, qb, qy;
+    auto prospective = [&](const std::string& in, QuantParams* q) {
+      if (const Tensor* c = ctx.g.constant(in)) {
+        float lo = 0, hi = 0;
+        for (float f : c->to_floats()) {
+          lo = std::min(lo, f);
+          hi = std::max(hi, f);
+        }
+        *q = LowerContext::qparams_from_range(lo, hi);
+        return true;
+      }
+      if (ctx.has(in) && ctx.val(in).int8) return *q = ctx.val(in).q, true;
+      return ctx.qparams(in, q);
+    };
+    if (!prospective(n.inputs[0], &qa) || !prospective(n.inputs[1], &qb) || !ctx.qparams(y, &qy)) return false;
+    bool ok = true;
+    if (kind == fb::BinaryKind::MUL) {
+      QuantizedMultiplier m;
+      ok = quantize_multiplier(static_cast<double>(qa.scales[0]) * qb.scales[0] / qy.scales[0], &m);
+    } else if (kind == fb::BinaryKind::ADD || kind == fb::BinaryKind::SUB) {
+      QAddParams p;
+      ok = compute_qs8_add_params(qa.scales[0], qa.zero_points[0], qb.scales[0], qb.zero_points[0], qy.scales[0],
+                                  qy.zero_points[0], kind == fb::BinaryKind::SUB, -128, 127, &p);
+    } else if (kind == fb::BinaryKind::MAXIMUM || kind == fb::BinaryKind::MINIMUM) {
+      QMinMaxParams p;
+      ok = compute_qs8_minmax_params(qa.scales[0], qa.zero_points[0], qb.scales[0], qb.zero_points[0], qy.scales[0],
+                                     qy.zero_points[0], -128, 127, &p);
+    }
+    if (!ok) {
+      int8 = false;
+      ctx.float_reason = "scale ratios beyond the int8 kernel's bounds";
+    }
+  }
   const size_t rank = ctx.shape_of(y).size();
   const bool nhwc = pick_nhwc(ctx, n, rank);
   Val a, b;
