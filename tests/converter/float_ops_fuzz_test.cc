@@ -250,6 +250,8 @@ TEST(FloatOpsFuzz, MutatedOnnxNodeTestsNeverCrash) {
   std::sort(dirs.begin(), dirs.end());
   const auto t0 = std::chrono::steady_clock::now();
   int calls = 0, succeeded = 0;
+  double slowest_s = 0;
+  std::string slowest;
   Fuzzer f(12345);
   const bool trace = std::getenv("OCTET_FUZZ_TRACE") != nullptr;  // prints every call before making it
   const char* iters_env = std::getenv("OCTET_FUZZ_ITERS");          // mutations per node (default 100)
@@ -314,7 +316,13 @@ TEST(FloatOpsFuzz, MutatedOnnxNodeTestsNeverCrash) {
           std::fprintf(stderr, "\n");
           std::fflush(stderr);
         }
+        const auto c0 = std::chrono::steady_clock::now();
         const bool ran = fn(node, opset, ins, &outs, &error);
+        const double call_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - c0).count();
+        if (call_s > slowest_s) {
+          slowest_s = call_s;
+          slowest = dir.filename().string() + " " + node.label() + (ran ? " (ran)" : " (failed: " + error + ")");
+        }
         ++calls;
         if (!ran) continue;
         ++succeeded;
@@ -329,7 +337,8 @@ TEST(FloatOpsFuzz, MutatedOnnxNodeTestsNeverCrash) {
     }
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("mutated %d calls, %d succeeded (%.1f s)\n", calls, succeeded, secs);
+  std::printf("mutated %d calls, %d succeeded (%.1f s); slowest call %.3f s: %s\n", calls, succeeded, secs, slowest_s,
+              slowest.c_str());
 }
 
 }  // namespace
