@@ -314,20 +314,40 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     }
     method = calib_method_name(o.calib.method);
   }
+  // Lower, then load the result back through the runtime before writing it: a file
+  // octet-convert writes always loads. An int8 operator the runtime refuses (a scale
+  // ratio beyond a kernel's bounds) is lowered again in float, named in the summary.
   ModelWriter w;
-  if (!lower_graph(g, lo, &w, &res->lowered, error)) return false;
-  w.set_metadata(kConverterVersion, base_name(o.input_path), sha, method,
-                 o.quantize ? "int8 per-channel weights, int8 per-tensor activations" : "float");
-  // Load the model back before writing it: a file octet-convert writes always loads.
-  {
+  std::vector<std::string> refused;
+  for (int attempt = 0;; ++attempt) {
+    w = ModelWriter();
+    res->lowered = LowerResult();
+    if (!lower_graph(g, lo, &w, &res->lowered, error)) return false;
+    w.set_metadata(kConverterVersion, base_name(o.input_path), sha, method,
+                   o.quantize ? "int8 per-channel weights, int8 per-tensor activations" : "float");
     const std::vector<uint8_t> file = w.finish();
     octet_model* m = nullptr;
     char err[512];
-    if (octet_model_load_memory(file.data(), file.size(), &m, err, sizeof err) != OCTET_OK) {
-      *error = std::string("internal error: the converted model does not load (nothing was written): ") + err;
+    if (octet_model_load_memory(file.data(), file.size(), &m, err, sizeof err) == OCTET_OK) {
+      octet_model_release(m);
+      break;
+    }
+    // "operator N (Kind 'name'): why" names the node.
+    const std::string msg = err;
+    const size_t q1 = msg.find(" '"), q2 = q1 == std::string::npos ? q1 : msg.find("'): ", q1 + 2);
+    const std::string node = q2 == std::string::npos ? "" : msg.substr(q1 + 2, q2 - q1 - 2);
+    bool known = false;
+    for (const auto& n : g.nodes) known |= n.name == node;
+    if (!o.quantize || !known || lo.keep_float.count(node) || attempt >= 64) {
+      *error = "internal error: the converted model does not load (nothing was written): " + msg;
       return false;
     }
-    octet_model_release(m);
+    lo.keep_float.insert(node);
+    refused.push_back(node + ": " + msg.substr(q2 + 4));
+  }
+  for (const auto& r : refused) {
+    res->pass_log.push_back("kept in float, refused in int8 by the runtime: " + r);
+    if (o.verbose) std::fprintf(stderr, "float: %s (the int8 kernel refused it)\n", r.c_str());
   }
   if (!o.emit_qdq.empty()) {
     if (!o.quantize) return *error = "--emit-qdq needs a quantized model (not --float)", false;
