@@ -428,6 +428,37 @@ bool op_trilu(const Node& node, int64_t, const Inputs& inputs, std::vector<Tenso
   return true;
 }
 
+// ReverseSequence: reverses the first sequence_lens[b] elements along time_axis
+// of every batch entry b.
+bool op_reverse_sequence(const Node& node, int64_t, const Inputs& inputs, std::vector<Tensor>* outputs,
+                         std::string* error) {
+  if (!need_inputs(inputs, 2, error) || !need_outputs(outputs, 1, error)) return false;
+  const Tensor& x = *inputs[0];
+  std::vector<int64_t> lens;
+  if (inputs[1]->dtype != DType::kInt64 || !int_list(*inputs[1], &lens, error, "sequence_lens"))
+    return fail(error, "sequence_lens must be a 1-D int64 tensor");
+  if (x.rank() < 2) return fail(error, "input must have rank 2 or more");
+  const int64_t ta = node.attr_i("time_axis", 0), ba = node.attr_i("batch_axis", 1);
+  if (!((ta == 0 && ba == 1) || (ta == 1 && ba == 0))) return fail(error, "time_axis and batch_axis must be 0 and 1");
+  const int64_t steps = x.shape[ta], batch = x.shape[ba];
+  if (static_cast<int64_t>(lens.size()) != batch)
+    return fail(error, "sequence_lens has " + std::to_string(lens.size()) + " entries for a batch of " + std::to_string(batch));
+  for (int64_t l : lens)
+    if (l < 0 || l > steps) return fail(error, "sequence_lens has an entry out of range");
+  int64_t inner = 1;
+  for (size_t d = 2; d < x.rank(); ++d) inner *= x.shape[d];
+  Tensor y = x;
+  const size_t es = dtype_size(x.dtype), row = static_cast<size_t>(inner) * es;
+  const std::vector<int64_t> st = row_strides(x.shape);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t t = 0; t < lens[b]; ++t) {
+      const int64_t src = (lens[b] - 1 - t) * st[ta] + b * st[ba], dst = t * st[ta] + b * st[ba];
+      if (row) std::memcpy(y.bytes.data() + dst * es, x.bytes.data() + src * es, row);
+    }
+  (*outputs)[0] = std::move(y);
+  return true;
+}
+
 }  // namespace
 
 std::vector<OpEntry> index_ops() {
@@ -438,6 +469,8 @@ std::vector<OpEntry> index_ops() {
           {"GatherND", op_gather_nd},
           {"NonZero", op_nonzero},
           {"OneHot", op_one_hot},
+          {"ReverseSequence", op_reverse_sequence},
+          {"Scatter", op_scatter_elements},  // opsets 9-10: ScatterElements under its old name
           {"ScatterElements", op_scatter_elements},
           {"ScatterND", op_scatter_nd},
           {"TopK", op_topk},
