@@ -1,6 +1,7 @@
 #include "converter/ir/tensor.h"
 
 #include <cmath>
+#include <cstdint>
 
 namespace octet::cvt {
 
@@ -45,6 +46,9 @@ int64_t Tensor::get_i(int64_t i) const {
     case DType::kFloat32: {
       const float v = data<float>()[i];
       if (!std::isfinite(v)) return 0;
+      // Saturate: converting a float beyond int64's range is undefined.
+      if (v >= 9.2233720368547758e18f) return INT64_MAX;
+      if (v <= -9.2233720368547758e18f) return INT64_MIN;
       return static_cast<int64_t>(v);
     }
     case DType::kInt64: return data<int64_t>()[i];

@@ -3,6 +3,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -63,9 +64,29 @@ bool convert_tensor(const onnx::TensorProto& tp, Tensor* out, std::string* error
     }
     n *= d;
   }
-  Tensor t(dt, shape);
   const bool raw = tp.has_raw_data();
   const std::string& rd = tp.raw_data();
+  {
+    // Check the stored count before allocating: a small file must not make us
+    // allocate what its shape claims.
+    size_t have;
+    const int dtp = tp.data_type();
+    if (raw) {
+      const size_t es = dtp == TP::DOUBLE || dtp == TP::INT64 ? 8 : dtp == TP::FLOAT || dtp == TP::INT32 ? 4
+                       : dtp == TP::FLOAT16 || dtp == TP::INT16 || dtp == TP::UINT16 ? 2 : 1;
+      have = rd.size() / es;
+      if (rd.size() % es) have = SIZE_MAX;
+    } else if (dtp == TP::FLOAT) have = static_cast<size_t>(tp.float_data_size());
+    else if (dtp == TP::DOUBLE) have = static_cast<size_t>(tp.double_data_size());
+    else if (dtp == TP::INT64) have = static_cast<size_t>(tp.int64_data_size());
+    else have = static_cast<size_t>(tp.int32_data_size());
+    if (have != static_cast<size_t>(n)) {
+      *error = what + " holds " + (have == SIZE_MAX ? std::string("a partial value") : std::to_string(have) + " values") +
+               " where its shape " + shape_str(shape) + " needs " + std::to_string(n);
+      return false;
+    }
+  }
+  Tensor t(dt, shape);
   auto need = [&](size_t have, size_t want) {
     if (have != want) {
       *error = what + " holds " + std::to_string(have) + " values where its shape " + shape_str(shape) + " needs " +
