@@ -241,10 +241,11 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
   return true;
 }
 
-bool write_calib_cache(const std::string& path, const std::string& sha, CalibMethod m,
+bool write_calib_cache(const std::string& path, const std::string& sha, CalibMethod m, const std::string& config,
                        const std::map<std::string, Range>& ranges, std::string* error) {
   std::ostringstream s;
-  s << "{\n  \"source_sha256\": \"" << sha << "\",\n  \"method\": \"" << calib_method_name(m) << "\",\n  \"ranges\": {";
+  s << "{\n  \"source_sha256\": \"" << sha << "\",\n  \"method\": \"" << calib_method_name(m) << "\",\n  \"config\": \""
+    << config << "\",\n  \"ranges\": {";
   bool first = true;
   char buf[64];
   for (const auto& kv : ranges) {
@@ -318,8 +319,8 @@ struct Json {
 
 }  // namespace
 
-bool read_calib_cache(const std::string& path, const std::string& sha, CalibMethod m, std::map<std::string, Range>* ranges,
-                      bool* usable, std::string* error) {
+bool read_calib_cache(const std::string& path, const std::string& sha, CalibMethod m, const std::string& config,
+                      std::map<std::string, Range>* ranges, bool* usable, std::string* error) {
   *usable = false;
   std::ifstream f(path, std::ios::binary);
   if (!f) {
@@ -330,7 +331,7 @@ bool read_calib_cache(const std::string& path, const std::string& sha, CalibMeth
   ss << f.rdbuf();
   const std::string text = ss.str();
   Json j{text};
-  std::string key, file_sha, method;
+  std::string key, file_sha, method, file_config;
   auto bad = [&] {
     *error = path + ": not a calibration cache written by octet-convert (at byte " + std::to_string(j.i) + ")";
     return false;
@@ -343,6 +344,8 @@ bool read_calib_cache(const std::string& path, const std::string& sha, CalibMeth
       if (!j.str(&file_sha)) return bad();
     } else if (key == "method") {
       if (!j.str(&method)) return bad();
+    } else if (key == "config") {
+      if (!j.str(&file_config)) return bad();
     } else if (key == "ranges") {
       if (!j.lit('{')) return bad();
       if (!j.lit('}')) {
@@ -363,7 +366,7 @@ bool read_calib_cache(const std::string& path, const std::string& sha, CalibMeth
     if (j.lit('}')) break;
     if (!j.lit(',')) return bad();
   }
-  *usable = file_sha == sha && method == calib_method_name(m);
+  *usable = file_sha == sha && method == calib_method_name(m) && file_config == config;
   if (*usable) *ranges = std::move(r);
   return true;
 }

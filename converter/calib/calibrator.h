@@ -41,12 +41,14 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
 // whose quantization into `levels` levels loses the least information.
 size_t entropy_threshold_bins(const std::vector<double>& hist, size_t levels);
 
-// Cache file (JSON): {"source_sha256": "...", "method": "...", "ranges": {"v": [lo, hi], ...}}.
-bool write_calib_cache(const std::string& path, const std::string& sha, CalibMethod m,
+// Cache file (JSON): {"source_sha256": "...", "method": "...", "config": "...",
+// "ranges": {"v": [lo, hi], ...}}. `config` is a digest of everything else the
+// ranges depend on (method parameters, samples, preprocessing).
+bool write_calib_cache(const std::string& path, const std::string& sha, CalibMethod m, const std::string& config,
                        const std::map<std::string, Range>& ranges, std::string* error);
 // false when the file is absent or unreadable (error says why); `usable` false when
-// it belongs to another model or method.
-bool read_calib_cache(const std::string& path, const std::string& sha, CalibMethod m, std::map<std::string, Range>* ranges,
-                      bool* usable, std::string* error);
+// it belongs to another model, method or configuration.
+bool read_calib_cache(const std::string& path, const std::string& sha, CalibMethod m, const std::string& config,
+                      std::map<std::string, Range>* ranges, bool* usable, std::string* error);
 
 }  // namespace octet::cvt

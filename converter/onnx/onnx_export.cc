@@ -1,5 +1,7 @@
 #include "converter/onnx/onnx_export.h"
 
+#include "converter/quant/lower_context.h"
+
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
@@ -54,9 +56,13 @@ class Exporter {
   bool run(std::string* error) {
     model_.set_ir_version(8);
     model_.set_producer_name("octet-convert");
-    model_.add_opset_import()->set_version(17);
+    // Opset 17 at least (per-axis DequantizeLinear, LayerNormalization); an opset-18
+    // source keeps its own node forms.
+    model_.add_opset_import()->set_version(std::max<int64_t>(17, g_.opset));
     graph_->set_name(g_.name.empty() ? "octet" : g_.name);
     for (const auto& w : r_.weights) weight_of_[w.weights] = &w;
+    for (const auto& d : r_.dispatch)
+      if (d.int8) int8_nodes_.insert(d.node);
     for (const auto& w : r_.weights)
       if (!w.bias.empty()) bias_of_[w.bias] = &w;
     // Constants: quantized weights and biases behind a DequantizeLinear, the rest as is.
@@ -145,7 +151,7 @@ class Exporter {
     const int64_t ch = w.shape[q.axis];
     for (int64_t i = 0; i < w.numel(); ++i) {
       const double v = std::nearbyint(w.get_f(i) / q.scales[(i / inner) % ch]);
-      wq.data<int8_t>()[i] = static_cast<int8_t>(std::max(-127.0, std::min(127.0, v)));
+      wq.data<int8_t>()[i] = static_cast<int8_t>(std::max(-128.0, std::min(127.0, v)));
     }
     fill_tensor(name + "_int8", wq, graph_->add_initializer());
     Tensor s = Tensor::from_floats({ch}, q.scales);
@@ -188,9 +194,37 @@ class Exporter {
   std::string float_constant(float v) { return scalar(v, DType::kFloat32); }
 
   // Writes node n with opset-17 inputs and attributes.
+  // A float constant that octet quantizes per tensor for an int8 element-wise op.
+  std::string quantized_constant(const std::string& c) {
+    auto it = constant_qdq_.find(c);
+    if (it != constant_qdq_.end()) return it->second;
+    const Tensor* t = g_.constant(c);
+    float lo = 0, hi = 0;
+    for (float f : t->to_floats()) {
+      lo = std::min(lo, f);
+      hi = std::max(hi, f);
+    }
+    const QuantParams q = LowerContext::qparams_from_range(lo, hi);
+    const std::string s = scalar(q.scales[0], DType::kFloat32), z = scalar(0, DType::kInt8, q.zero_points[0]);
+    node("QuantizeLinear", c + "_quantize", {c, s, z}, {c + "_q"});
+    node("DequantizeLinear", c + "_dequantize", {c + "_q", s, z}, {c + "_dq"});
+    return constant_qdq_[c] = c + "_dq";
+  }
+
   bool upgrade(const Node& n, std::string* error) {
+    // Only nodes octet runs in int8 read the DequantizeLinear outputs; float ones
+    // read the float values, as in octet.
+    const bool int8 = int8_nodes_.count(n.name) != 0;
+    const bool quantizes_constants = int8 && (n.op_type == "Add" || n.op_type == "Sub" || n.op_type == "Mul" ||
+                                              n.op_type == "Max" || n.op_type == "Min" || n.op_type == "Concat");
     std::vector<std::string> in;
-    for (const auto& i : n.inputs) in.push_back(i.empty() ? "" : use(i));
+    for (const auto& i : n.inputs) {
+      if (i.empty()) in.push_back("");
+      else if (quantizes_constants && g_.is_constant(i) && g_.constant(i)->dtype == DType::kFloat32 &&
+               !weight_of_.count(i) && !bias_of_.count(i))
+        in.push_back(quantized_constant(i));
+      else in.push_back(int8 ? use(i) : i);
+    }
     std::map<std::string, Attribute> attrs = n.attrs;
     std::string op = n.op_type;
     const int64_t v = g_.opset;
@@ -266,7 +300,8 @@ class Exporter {
   onnx::ModelProto model_;
   onnx::GraphProto* graph_;
   std::map<std::string, const WeightQuant*> weight_of_, bias_of_;
-  std::map<std::string, std::string> renamed_;
+  std::map<std::string, std::string> renamed_, constant_qdq_;
+  std::set<std::string> int8_nodes_;
   int counter_ = 0;
 };
 

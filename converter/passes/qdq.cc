@@ -20,7 +20,22 @@ bool const_quant(const Graph& g, const Node& n, size_t s_index, size_t z_index, 
   if (!s || s->numel() < 1) return false;
   const Tensor* z = n.input_present(z_index) ? g.constant(n.inputs[z_index]) : nullptr;
   if (n.input_present(z_index) && !z) return false;
-  *is_uint8 = !z || z->dtype == DType::kUInt8;
+  // Without a zero point the type is the data's: DequantizeLinear's input x (int8 or
+  // uint8), QuantizeLinear's uint8 default.
+  if (z) {
+    *is_uint8 = z->dtype == DType::kUInt8;
+  } else if (n.op_type == "DequantizeLinear") {
+    const Tensor* x = g.constant(n.inputs[0]);
+    const ValueInfo* xi = g.info(n.inputs[0]);
+    const DType xt = x ? x->dtype : xi ? xi->dtype : DType::kUInt8;
+    if (xt == DType::kInt32) {
+      *is_uint8 = false;  // int32 (bias) data
+    } else {
+      *is_uint8 = xt != DType::kInt8;
+    }
+  } else {
+    *is_uint8 = true;
+  }
   q->scales = s->to_floats();
   q->zero_points.assign(q->scales.size(), *is_uint8 ? -128 : 0);
   if (z) {
@@ -247,7 +262,13 @@ bool import_quantization(Graph* g, std::vector<std::string>* log, std::string* e
         q.inputs[0].clear();
         q.outputs[0].clear();  // the QuantizeLinear itself goes
       } else {
-        g->replace_uses(yq, x);  // the graph output is now the value x itself
+        // x is a graph input or output itself: an Identity keeps both names.
+        q.op_type = "Identity";
+        q.inputs = {x};
+        q.attrs.clear();
+        g->values[yq] = g->values.count(x) ? g->values[x] : ValueInfo();
+        g->values[yq].dtype = DType::kFloat32;
+        g->quant[yq] = qa;
         if (!g->quant.count(x)) g->quant[x] = qa;
       }
       ++pairs;

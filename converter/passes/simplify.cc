@@ -8,7 +8,7 @@ void remove_identities(Graph* g) {
     Node& n = g->nodes[k];
     const bool identity = n.op_type == "Identity" || (n.op_type == "Dropout" && n.outputs.size() >= 1 &&
                                                       (n.outputs.size() < 2 || n.outputs[1].empty() ||
-                                                       g->consumers(n.outputs[1]).empty()));
+                                                       (g->consumers(n.outputs[1]).empty() && !g->is_output(n.outputs[1]))));
     if (!identity || !n.domain.empty() || n.inputs.empty()) continue;
     const std::string x = n.inputs[0], y = n.outputs[0];
     if (g->is_output(y)) {
@@ -132,6 +132,9 @@ void decompose_conv_transpose(Graph* g) {
       mi.shape[1] = cout * kk;
       g->values[mid] = mi;
     }
+    // DepthToSpace moves values: in a pre-quantized model the 1x1 Conv's output has
+    // the quantization the model gave the ConvTranspose's.
+    if (g->quant.count(n.outputs[0])) g->quant[mid] = g->quant[n.outputs[0]];
     g->nodes[k] = conv;
     g->nodes.insert(g->nodes.begin() + static_cast<long>(k) + 1, d2s);
     ++k;
@@ -175,6 +178,8 @@ bool run_graph_passes(Graph* g, std::vector<std::string>* log, std::string* erro
   const size_t before = g->nodes.size();
   if (!fold_constants(g, error)) return false;
   if (!import_quantization(g, log, error)) return false;
+  // QOperator rewrites add values; DQ(weights) -> Transpose chains are constant now.
+  if (!g->quant.empty() && !fold_constants(g, error)) return false;
   log->push_back("constant folding: " + std::to_string(before) + " -> " + std::to_string(g->nodes.size()) + " nodes");
   const size_t ids = count("Identity") + count("Dropout");
   remove_identities(g);

@@ -295,10 +295,21 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     if (!find_samples(g, o, &samples, error)) return false;
     res->calib_samples = samples.files.size();
     bool cached = false;
+    // What the ranges depend on besides the model and the method.
+    std::string config_text = std::to_string(o.calib.percentile) + "|" + std::to_string(o.calib.bins) + "|" +
+                              std::to_string(o.preprocess.width) + "x" + std::to_string(o.preprocess.height) + "|" +
+                              std::to_string(static_cast<int>(o.preprocess.resize)) + "|" +
+                              std::to_string(o.preprocess.bgr) + "|" + std::to_string(o.preprocess.scale) + "|" +
+                              std::to_string(static_cast<int>(o.preprocess.layout));
+    for (float v : o.preprocess.mean) config_text += "|m" + std::to_string(v);
+    for (float v : o.preprocess.std) config_text += "|s" + std::to_string(v);
+    for (const auto& f : samples.files)
+      for (const auto& kv : f) config_text += "|" + kv.first + "=" + kv.second;
+    const std::string config = sha256_hex(config_text.data(), config_text.size());
     if (!o.calib_cache.empty()) {
       std::string e;
       bool usable = false;
-      if (read_calib_cache(o.calib_cache, sha, o.calib.method, &lo.ranges, &usable, &e) && usable) {
+      if (read_calib_cache(o.calib_cache, sha, o.calib.method, config, &lo.ranges, &usable, &e) && usable) {
         cached = true;
         if (o.verbose) std::fprintf(stderr, "calibration: ranges from cache %s\n", o.calib_cache.c_str());
       }
@@ -310,7 +321,7 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
         return load_sample(g, o, samples.files[i], in, e);
       };
       if (!calibrate(g, values_needing_ranges(g), samples.files.size(), loader, co, &lo.ranges, error)) return false;
-      if (!o.calib_cache.empty() && !write_calib_cache(o.calib_cache, sha, o.calib.method, lo.ranges, error)) return false;
+      if (!o.calib_cache.empty() && !write_calib_cache(o.calib_cache, sha, o.calib.method, config, lo.ranges, error)) return false;
     }
     method = calib_method_name(o.calib.method);
   }

@@ -211,8 +211,9 @@ void LowerContext::quantized_clamp(const Clamp& c, const QuantParams& q, int32_t
   const int32_t z = q.zero_points[0];
   *qmin = -128;
   *qmax = 127;
-  if (std::isfinite(c.lo)) *qmin = static_cast<int32_t>(std::max(-128.0, std::min(127.0, z + std::ceil(c.lo / s - 1e-6))));
-  if (std::isfinite(c.hi)) *qmax = static_cast<int32_t>(std::max(-128.0, std::min(127.0, z + std::floor(c.hi / s + 1e-6))));
+  // The activation's bounds as Quantize would map them (Clip then Quantize).
+  if (std::isfinite(c.lo)) *qmin = static_cast<int32_t>(std::max(-128.0, std::min(127.0, z + std::nearbyint(c.lo / s))));
+  if (std::isfinite(c.hi)) *qmax = static_cast<int32_t>(std::max(-128.0, std::min(127.0, z + std::nearbyint(c.hi / s))));
   if (*qmin > *qmax) *qmin = *qmax;
 }
 

@@ -79,7 +79,7 @@ std::vector<int32_t> stored_shape(const std::vector<int64_t>& shape, bool nhwc);
 // Axis a of a 4-D ONNX (NCHW) value in its NHWC storage.
 inline int nhwc_axis(int a) {
   static const int m[4] = {0, 3, 1, 2};
-  return m[a];
+  return a >= 0 && a < 4 ? m[a] : a;
 }
 
 // Lowers node k; false with ctx.error set.

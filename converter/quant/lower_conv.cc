@@ -23,21 +23,36 @@ std::vector<float> channel_scales(const std::vector<float>& w, int64_t channels)
   return s;
 }
 
-std::vector<int8_t> quantize_weights(const std::vector<float>& w, const std::vector<float>& scales) {
+// Symmetric [-127, 127] for octet's own scales; a pre-quantized model's -128 is kept.
+std::vector<int8_t> quantize_weights(const std::vector<float>& w, const std::vector<float>& scales, bool allow_minus_128) {
   const int64_t per = static_cast<int64_t>(w.size() / scales.size());
+  const double lo = allow_minus_128 ? -128.0 : -127.0;
   std::vector<int8_t> q(w.size());
   for (size_t i = 0; i < w.size(); ++i) {
     const double v = std::nearbyint(w[i] / scales[i / per]);
-    q[i] = static_cast<int8_t>(std::max(-127.0, std::min(127.0, v)));
+    q[i] = static_cast<int8_t>(std::max(lo, std::min(127.0, v)));
   }
   return q;
+}
+
+// Largest |bias| in input_scale * weight_scale steps (the runtime's accumulator bound
+// leaves the rest of int32 to the products).
+constexpr double kMaxBiasSteps = 1073741823.0;
+
+// A channel whose bias needs more steps than that (tiny weights after BatchNorm
+// folding, say) gets a coarser weight scale instead of a clamped bias.
+void widen_scales_for_bias(const std::vector<float>& b, float in_scale, std::vector<float>* ws) {
+  for (size_t c = 0; c < b.size(); ++c) {
+    const double need = std::fabs(static_cast<double>(b[c])) / (static_cast<double>(in_scale) * kMaxBiasSteps);
+    if ((*ws)[c] < need) (*ws)[c] = static_cast<float>(need * 1.0000001);
+  }
 }
 
 std::vector<int32_t> quantize_bias(const std::vector<float>& b, float in_scale, const std::vector<float>& w_scales) {
   std::vector<int32_t> q(b.size());
   for (size_t i = 0; i < b.size(); ++i) {
     const double v = std::nearbyint(static_cast<double>(b[i]) / (static_cast<double>(in_scale) * w_scales[i]));
-    q[i] = static_cast<int32_t>(std::max(-1073741824.0, std::min(1073741823.0, v)));
+    q[i] = static_cast<int32_t>(std::max(-kMaxBiasSteps, std::min(kMaxBiasSteps, v)));
   }
   return q;
 }
@@ -82,8 +97,9 @@ bool emit_params(LowerContext& ctx, const Node& n, bool int8, const Val& x, cons
                  const std::vector<float>& w, const std::vector<int32_t>& wshape, const std::vector<float>& bias,
                  int64_t channels, Emitted* e, const std::vector<float>* fixed_scales = nullptr) {
   if (int8) {
-    const std::vector<float> ws = fixed_scales ? *fixed_scales : channel_scales(w, channels);
-    const std::vector<int8_t> wq = quantize_weights(w, ws);
+    std::vector<float> ws = fixed_scales ? *fixed_scales : channel_scales(w, channels);
+    if (!fixed_scales) widen_scales_for_bias(bias, x.scale(), &ws);
+    const std::vector<int8_t> wq = quantize_weights(w, ws, fixed_scales != nullptr);
     QuantParams wqp{ws, std::vector<int32_t>(static_cast<size_t>(channels), 0), 0};
     e->weights = ctx.w->add_constant(n.name + ".weight", fb::ElementType::INT8, wshape, wq.data(), wq.size(), &wqp);
     const std::vector<int32_t> bq = quantize_bias(bias, x.scale(), ws);
@@ -246,7 +262,8 @@ bool lower_fully_connected(LowerContext& ctx, size_t k, bool int8) {
   if (int8 && alpha == 1.0f) {
     WeightQuant wq;
     wq.weights = n.inputs[1];
-    wq.bias = gemm && beta == 1.0f && n.input_present(2) ? n.inputs[2] : "";
+    const Tensor* c = gemm && n.input_present(2) ? ctx.g.constant(n.inputs[2]) : nullptr;
+    wq.bias = c && beta == 1.0f && c->numel() == ndim ? n.inputs[2] : "";
     wq.scales = e.scales;
     wq.axis = trans_b ? 0 : 1;
     wq.input_scale = x.scale();

@@ -63,6 +63,12 @@ bool lower_layout(LowerContext& ctx, size_t k, bool int8) {
     if (perm.empty())
       for (size_t i = 0; i < r; ++i) perm.push_back(static_cast<int64_t>(r - 1 - i));
     if (perm.size() != r) return ctx.fail(n, "perm has the wrong length");
+    std::vector<bool> seen(r, false);
+    for (auto& p : perm) {
+      if (p < 0) p += static_cast<int64_t>(r);
+      if (p < 0 || p >= static_cast<int64_t>(r) || seen[p]) return ctx.fail(n, "perm is not a permutation");
+      seen[p] = true;
+    }
     std::vector<int32_t> p(r);
     for (size_t i = 0; i < r; ++i) p[i] = x.nhwc ? nhwc_axis(static_cast<int>(perm[i])) : static_cast<int>(perm[i]);
     Val out = x;
@@ -222,7 +228,7 @@ bool lower_softmax(LowerContext& ctx, size_t k, bool int8) {
   // The runtime's softmax runs over the stored last axis.
   bool last = false;
   std::vector<int64_t> rows_shape;
-  if (x.nhwc && r == 4 && axis == 1) {
+  if (x.nhwc && r == 4 && axis == 1 && (ctx.g.opset >= 13 || (x.shape[2] == 1 && x.shape[3] == 1))) {
     last = true;
   } else {
     if (x.nhwc && !ctx.get(n.inputs[0], int8, Layout::kPlain, &x)) return false;
