@@ -64,12 +64,22 @@ def main():
         for line in f:
             name, _, text = line.rstrip("\n").partition("\t")
             labels[name] = text
+    det_truth = {}
+    det_labels = os.path.join(images, "det", "labels.txt")
+    if os.path.exists(det_labels):
+        import json
+        with open(det_labels, encoding="utf-8") as f:
+            for line in f:
+                name, _, boxes = line.rstrip("\n").partition("\t")
+                det_truth[os.path.splitext(os.path.basename(name))[0]] = len(json.loads(boxes))
     det = os.path.join(run, "det")
     for name in sorted(os.listdir(det)) if os.path.isdir(det) else []:
         prob = only_npy(os.path.join(det, name)).reshape(only_npy(os.path.join(det, name)).shape[-2:])
         boxes = regions(prob)
-        print("det  %-22s %3d text regions, e.g. %s" % (name, len(boxes), ", ".join(
-            "(%d,%d)-(%d,%d)" % b for b in boxes[:3])))
+        truth = det_truth.get(name)
+        print("det  %-22s %3d text regions%s, e.g. %s" % (
+            name, len(boxes), " (%d lines drawn)" % truth if truth is not None else "",
+            ", ".join("(%d,%d)-(%d,%d)" % b for b in boxes[:3])))
     rec = os.path.join(run, "rec")
     if os.path.isdir(rec):
         match = total = 0
