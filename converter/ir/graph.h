@@ -23,6 +23,31 @@ struct Attribute {
   std::vector<float> floats;
   std::vector<std::string> strings;
   Tensor t;
+
+  static Attribute Int(int64_t v) {
+    Attribute a;
+    a.kind = kInt;
+    a.i = v;
+    return a;
+  }
+  static Attribute Float(float v) {
+    Attribute a;
+    a.kind = kFloat;
+    a.f = v;
+    return a;
+  }
+  static Attribute String(std::string v) {
+    Attribute a;
+    a.kind = kString;
+    a.s = std::move(v);
+    return a;
+  }
+  static Attribute Ints(std::vector<int64_t> v) {
+    Attribute a;
+    a.kind = kInts;
+    a.ints = std::move(v);
+    return a;
+  }
 };
 
 struct Node {

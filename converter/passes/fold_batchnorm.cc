@@ -109,14 +109,8 @@ bool fold_batchnorm(Graph* g, std::string* error) {
       g->constants[bname] = Tensor::from_floats({c}, p.shift);
       conv.inputs = {x, wname, bname};
       conv.outputs = {y};
-      Attribute grp;
-      grp.kind = Attribute::kInt;
-      grp.i = c;
-      conv.attrs["group"] = grp;
-      Attribute ks;
-      ks.kind = Attribute::kInts;
-      ks.ints = {1, 1};
-      conv.attrs["kernel_shape"] = ks;
+      conv.attrs["group"] = Attribute::Int(c);
+      conv.attrs["kernel_shape"] = Attribute::Ints({1, 1});
       g->nodes[k] = conv;
     } else if (vi && vi->has_shape && vi->shape.size() >= 2 && vi->shape[1] == c) {
       std::vector<int64_t> cshape(vi->shape.size() - 1, 1);

@@ -171,14 +171,8 @@ void recognize_patterns(Graph* g) {
       g->constants[gn] = Tensor::from_floats({c}, gamma);
       g->constants[bn] = Tensor::from_floats({c}, beta);
       ln.inputs = {x, gn, bn};
-      Attribute ax;
-      ax.kind = Attribute::kInt;
-      ax.i = -1;
-      ln.attrs["axis"] = ax;
-      Attribute ep;
-      ep.kind = Attribute::kFloat;
-      ep.f = eps;
-      ln.attrs["epsilon"] = ep;
+      ln.attrs["axis"] = Attribute::Int(-1);
+      ln.attrs["epsilon"] = Attribute::Float(eps);
       dead.insert(root.outputs[0]);
       dead.erase(g->nodes[last].outputs[0]);
       replace(g, last, dead, ln);

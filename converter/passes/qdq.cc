@@ -57,12 +57,7 @@ Node make(const std::string& op, const std::string& name, std::vector<std::strin
   return n;
 }
 
-void set_int(Node* n, const char* a, int64_t v) {
-  Attribute at;
-  at.kind = Attribute::kInt;
-  at.i = v;
-  n->attrs[a] = at;
-}
+void set_int(Node* n, const char* a, int64_t v) { n->attrs[a] = Attribute::Int(v); }
 
 // x, scale, zero point (three inputs from `first`) -> a DequantizeLinear node.
 Node dq(Graph* g, const Node& q, size_t first, const std::string& out) {
@@ -304,12 +299,8 @@ bool import_quantization(Graph* g, std::vector<std::string>* log, std::string* e
         d.inputs = {x, lo_name, hi_name};
       } else {
         d.inputs = {x};
-        Attribute a;
-        a.kind = Attribute::kFloat;
-        a.f = lo;
-        d.attrs["min"] = a;
-        a.f = hi;
-        d.attrs["max"] = a;
+        d.attrs["min"] = Attribute::Float(lo);
+        d.attrs["max"] = Attribute::Float(hi);
       }
       g->quant[d.outputs[0]] = qa;
     }

@@ -62,10 +62,7 @@ void fold_pad_into_conv(Graph* g) {
     cp[1] += pads[3];
     cp[2] += pads[6];
     cp[3] += pads[7];
-    Attribute a;
-    a.kind = Attribute::kInts;
-    a.ints = cp;
-    conv.attrs["pads"] = a;
+    conv.attrs["pads"] = Attribute::Ints(cp);
     conv.inputs[0] = pad.inputs[0];
     g->nodes.erase(g->nodes.begin() + static_cast<long>(k));
     --k;
@@ -109,23 +106,14 @@ void decompose_conv_transpose(Graph* g) {
     conv.op_type = "Conv";
     conv.inputs = {n.inputs[0], wn, bn};
     conv.outputs = {mid};
-    Attribute ks;
-    ks.kind = Attribute::kInts;
-    ks.ints = {1, 1};
-    conv.attrs["kernel_shape"] = ks;
+    conv.attrs["kernel_shape"] = Attribute::Ints({1, 1});
     Node d2s;
     d2s.name = n.name;
     d2s.op_type = "DepthToSpace";
     d2s.inputs = {mid};
     d2s.outputs = {n.outputs[0]};
-    Attribute bs;
-    bs.kind = Attribute::kInt;
-    bs.i = kh;
-    d2s.attrs["blocksize"] = bs;
-    Attribute mode;
-    mode.kind = Attribute::kString;
-    mode.s = "CRD";
-    d2s.attrs["mode"] = mode;
+    d2s.attrs["blocksize"] = Attribute::Int(kh);
+    d2s.attrs["mode"] = Attribute::String("CRD");
     const ValueInfo* xi = g->info(n.inputs[0]);
     if (xi && xi->fully_known() && xi->shape.size() == 4) {
       ValueInfo mi = *xi;

@@ -267,11 +267,7 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     for (const auto& l : res->pass_log) std::fprintf(stderr, "pass: %s\n", l.c_str());
   // Every node must be lowerable before any calibration time is spent.
   {
-    std::string missing;
-    for (const auto& n : g.nodes)
-      if (!has_lowering(n))
-        missing += "\n  node " + n.label() + (n.domain.empty() ? "" : " in domain '" + n.domain + "'") + ", opset " +
-                   std::to_string(g.opset) + ": octet has no kernel for " + n.op_type;
+    const std::string missing = unsupported_nodes(g);
     if (!missing.empty()) {
       *error = "unsupported operators (nothing was written):" + missing +
                "\n  (export the model without them, or open an issue naming the operator)";

@@ -108,6 +108,15 @@ bool lower_node(LowerContext& ctx, size_t k) {
   return ctx.fail(n, "no lowering");
 }
 
+std::string unsupported_nodes(const Graph& g) {
+  std::string missing;
+  for (const auto& n : g.nodes)
+    if (!has_lowering(n))
+      missing += "\n  node " + n.label() + (n.domain.empty() ? "" : " in domain '" + n.domain + "'") + ", opset " +
+                 std::to_string(g.opset) + ": octet has no kernel for " + n.op_type;
+  return missing;
+}
+
 std::set<std::string> values_needing_ranges(const Graph& g) {
   std::set<std::string> v(g.inputs.begin(), g.inputs.end());
   for (const auto& n : g.nodes)
@@ -118,11 +127,7 @@ std::set<std::string> values_needing_ranges(const Graph& g) {
 
 bool lower_graph(const Graph& g, const LowerOptions& o, ModelWriter* w, LowerResult* r, std::string* error) {
   // Every node must have a lowering; name each one that hasn't.
-  std::string missing;
-  for (const auto& n : g.nodes)
-    if (!has_lowering(n))
-      missing += "\n  node " + n.label() + (n.domain.empty() ? "" : " in domain '" + n.domain + "'") + ", opset " +
-                 std::to_string(g.opset) + ": octet has no kernel for " + n.op_type;
+  const std::string missing = unsupported_nodes(g);
   if (!missing.empty()) {
     *error = "unsupported operators:" + missing;
     return false;

@@ -59,6 +59,8 @@ struct LowerResult {
 
 // Whether octet can run the node at all (int8 or float).
 bool has_lowering(const Node& n);
+// One line per node octet can't run ("" when none).
+std::string unsupported_nodes(const Graph& g);
 
 // Every value lowering needs a range for (int8), so calibration observes them.
 std::set<std::string> values_needing_ranges(const Graph& g);
