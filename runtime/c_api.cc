@@ -172,6 +172,24 @@ octet_status octet_model_output_info(const octet_model* model, size_t index, oct
 int octet_model_find_input(const octet_model* model, const char* name) { return find_io(model, name, true); }
 int octet_model_find_output(const octet_model* model, const char* name) { return find_io(model, name, false); }
 
+octet_status octet_model_operator_info(const octet_model* model, size_t index, octet_operator_info* info) {
+  if (model == nullptr || info == nullptr) return OCTET_INVALID_ARGUMENT;
+  const auto& ops = model->model->operators();
+  if (index >= ops.size()) return OCTET_INVALID_ARGUMENT;
+  const octet::rt::Operator& op = *ops[index];
+  std::memset(info, 0, sizeof(*info));
+  info->name = op.name.c_str();
+  info->type = op.type;
+  info->kernel = op.kernel;
+  info->macs = op.macs;
+  if (!op.outputs.empty() && op.outputs[0] >= 0) {
+    const octet::rt::Tensor& t = model->model->tensors()[op.outputs[0]];
+    info->output_rank = t.rank();
+    for (int d = 0; d < t.rank() && d < OCTET_MAX_RANK; ++d) info->output_dims[d] = t.shape[d];
+  }
+  return OCTET_OK;
+}
+
 octet_status octet_model_arena_size(const octet_model* model, size_t* arena_bytes, size_t* lower_bound_bytes) {
   if (model == nullptr) return OCTET_INVALID_ARGUMENT;
   if (arena_bytes) *arena_bytes = model->model->arena_plan().arena_bytes;
@@ -239,6 +257,7 @@ octet_status octet_session_operator_profile(const octet_session* s, size_t index
   profile->type = ops[index]->type;
   profile->kernel = ops[index]->kernel;
   profile->time_ns = s->session->operator_times_ns()[index];
+  profile->start_ns = s->session->operator_starts_ns()[index];
   return OCTET_OK;
 }
 

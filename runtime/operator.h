@@ -6,6 +6,7 @@
 
 #include <pthreadpool.h>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,6 +41,10 @@ class Operator {
   std::vector<int> inputs;   // tensor indices, -1 for absent optional inputs
   std::vector<int> outputs;
   bool empty_output = false;  // every output has 0 elements: run() is skipped
+  // Multiply-accumulates of one run, set at create time (octet_operator_info): Conv2D
+  // out_elements * kh * kw * cin / groups, FullyConnected rows * K * N, BatchMatMul
+  // rows * K * N; every other operator 0.
+  uint64_t macs = 0;
 };
 
 // Everything an operator's create function may look at.

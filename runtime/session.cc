@@ -47,6 +47,7 @@ Status Session::Create(std::shared_ptr<const Model> model, const SessionOptions&
   }
   s->input_set_.assign(s->model_->inputs().size(), false);
   s->times_ns_.assign(s->model_->operators().size(), 0);
+  s->starts_ns_.assign(s->model_->operators().size(), 0);
   *out = std::move(s);
   return Status::Ok();
 }
@@ -99,6 +100,7 @@ Status Session::invoke() {
   ctx.data = data_.data();
   ctx.pool = pool_;
   const auto& ops = model_->operators();
+  const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < ops.size(); ++i) {
     if (ops[i]->empty_output) continue;  // nothing to compute, however large the other dimensions
     if (options_.enable_profiling) {
@@ -106,6 +108,7 @@ Status Session::invoke() {
       ops[i]->run(ctx);
       const auto t1 = std::chrono::steady_clock::now();
       times_ns_[i] = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      starts_ns_[i] = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(t0 - start).count());
     } else {
       ops[i]->run(ctx);
     }

@@ -33,6 +33,8 @@ class Session {
   Status get_output_float(size_t index, float* data, size_t count) const;
   Status get_output_raw(size_t index, void* data, size_t size) const;
   const std::vector<uint64_t>& operator_times_ns() const { return times_ns_; }
+  // Start of each operator from the start of the last invoke (profiling only).
+  const std::vector<uint64_t>& operator_starts_ns() const { return starts_ns_; }
   bool profiling() const { return options_.enable_profiling; }
 
  private:
@@ -44,6 +46,7 @@ class Session {
   pthreadpool_t pool_ = nullptr;
   std::vector<bool> input_set_;
   std::vector<uint64_t> times_ns_;
+  std::vector<uint64_t> starts_ns_;
   bool invoked_ = false;  // outputs hold results only after a successful invoke
 };
 

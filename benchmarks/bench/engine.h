@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,6 +14,20 @@ struct TensorDesc {
   std::string name;
   std::vector<int64_t> dims;  // as the float accessors see it (NCHW for 4-D image tensors)
   size_t elements = 0;
+};
+
+// One operator of the last profiled invoke.
+struct OperatorProfile {
+  std::string name, type, kernel;
+  std::vector<int64_t> shape;  // output 0 as the engine stores it (NHWC for octet)
+  uint64_t macs = 0;           // multiply-accumulates (0 for non-MAC operators)
+  uint64_t start_ns = 0;       // from the start of the invoke
+  uint64_t time_ns = 0;
+};
+
+struct EngineOptions {
+  int threads = 1;
+  bool profile = false;
 };
 
 class Engine {
@@ -27,12 +42,19 @@ class Engine {
   virtual bool get_output(size_t index, float* data, size_t elements, std::string* error) = 0;
   // Operators of the model this engine cannot run (reported, never faked).
   virtual std::vector<std::string> unsupported() const { return {}; }
+  // Per-operator times of the last invoke when created with EngineOptions::profile;
+  // empty when the engine cannot profile.
+  virtual std::vector<OperatorProfile> profile() const { return {}; }
+  // Another engine on the same loaded model (throughput mode: one model shared by
+  // several sessions); nullptr when this engine cannot share its model.
+  virtual std::unique_ptr<Engine> share(const EngineOptions& /*options*/, std::string* /*error*/) const {
+    return nullptr;
+  }
+  // Wall time of loading the model (ms), negative when unknown; activation memory.
+  virtual double load_ms() const { return -1.0; }
+  virtual size_t arena_bytes() const { return 0; }
 };
 
-struct EngineOptions {
-  int threads = 1;
-  bool profile = false;
-};
 
 // The XNNPACK engine (benchmarks/bench/xnnpack_engine.cc).
 std::unique_ptr<Engine> create_xnnpack_engine(const std::string& model_path, const EngineOptions& options,

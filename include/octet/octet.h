@@ -84,6 +84,21 @@ octet_status octet_model_arena_size(const octet_model* model, size_t* arena_byte
                                     size_t* lower_bound_bytes);
 size_t octet_model_num_operators(const octet_model* model);
 
+/* Static description of one operator, in execution order. Pointers stay valid
+ * while the model lives. macs counts the multiply-accumulates of one run:
+ * Conv2D output_elements * kernel_h * kernel_w * input_channels / groups,
+ * FullyConnected rows * K * N, BatchMatMul rows * K * N (rows: every batch index
+ * times M); every other operator (pooling, elementwise, layout, ...) reports 0. */
+typedef struct octet_operator_info {
+  const char* name;   /* operator name from the model */
+  const char* type;   /* e.g. "Conv2D" */
+  const char* kernel; /* kernel variant it runs, e.g. "qs8_conv2d__reference" */
+  int output_rank;    /* runtime shape of output 0 (NHWC for 4-D); 0 when none */
+  int64_t output_dims[OCTET_MAX_RANK];
+  uint64_t macs;
+} octet_operator_info;
+octet_status octet_model_operator_info(const octet_model* model, size_t index, octet_operator_info* info);
+
 typedef struct octet_session_options {
   int num_threads;      /* >= 1; default 1 */
   int enable_profiling; /* nonzero: time every operator on each invoke */
@@ -120,6 +135,7 @@ typedef struct octet_operator_profile {
   const char* type;   /* e.g. "Conv2D" */
   const char* kernel; /* kernel variant that ran, e.g. "qs8_conv2d__reference" */
   uint64_t time_ns;
+  uint64_t start_ns;  /* start of the operator, from the start of the invoke */
 } octet_operator_profile;
 octet_status octet_session_operator_profile(const octet_session* session, size_t index,
                                             octet_operator_profile* profile);

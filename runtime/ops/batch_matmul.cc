@@ -71,6 +71,7 @@ Status create_batch_matmul(const OpBuildContext& c, std::unique_ptr<Operator>* o
   op->rows = s.m;
   for (int d = 0; d < s.batch.rank; ++d) op->rows *= static_cast<size_t>(s.batch.out_dims[d]);
   op->type = "BatchMatMul";
+  op->macs = static_cast<uint64_t>(op->rows) * s.k * s.n;
   if (a.type == DType::kInt8) {
     // |a - za| <= 255 and |b - zb| <= 255: K products stay inside int32 when K * 65025 < 2^31.
     const int64_t limit = (int64_t{1} << 31) - 1;

@@ -188,6 +188,8 @@ Status create_conv2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     op->kernel = "f32_conv2d__reference";
   }
   op->type = "Conv2D";
+  op->macs = static_cast<uint64_t>(y.elements) * static_cast<uint64_t>(s.kernel_h) * static_cast<uint64_t>(s.kernel_w) *
+             static_cast<uint64_t>(s.in_c / s.groups);
   *out = std::move(op);
   return Status::Ok();
 }
@@ -229,6 +231,7 @@ Status create_fully_connected(const OpBuildContext& c, std::unique_ptr<Operator>
     op->kernel = "f32_fully_connected__reference";
   }
   op->type = "FullyConnected";
+  op->macs = static_cast<uint64_t>(op->rows) * op->k * op->n;
   *out = std::move(op);
   return Status::Ok();
 }
