@@ -1,0 +1,155 @@
+// octet-bench as a user runs it: a subprocess on the demo model. Never checks
+// speed, only exit codes, messages and the consistency of what is reported.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "converter/writer/demo_model.h"
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string temp_dir() {
+  static const std::string dir = [] {
+    char tmpl[] = "/tmp/octet_bench_test_XXXXXX";
+    const char* d = mkdtemp(tmpl);
+    return std::string(d != nullptr ? d : "/tmp");
+  }();
+  return dir;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+Result run_bench(const std::string& args) {
+  const std::string out = temp_dir() + "/stdout.txt", err = temp_dir() + "/stderr.txt";
+  const std::string cmd = std::string(OCTET_BENCH_PATH) + " " + args + " >" + out + " 2>" + err;
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_all(out);
+  r.err = read_all(err);
+  return r;
+}
+
+const std::string& demo_model() {
+  static const std::string path = [] {
+    const std::string p = temp_dir() + "/demo.octet";
+    std::string error;
+    if (!octet::write_demo_model(octet::make_demo_model(1)).write_file(p, &error)) ADD_FAILURE() << error;
+    return p;
+  }();
+  return path;
+}
+
+void expect_error(const std::string& args, int code, const std::string& message) {
+  const Result r = run_bench(args);
+  EXPECT_EQ(r.code, code) << args << "\n" << r.err;
+  EXPECT_NE(r.err.find(message), std::string::npos) << args << ": stderr was\n" << r.err;
+  EXPECT_TRUE(r.out.empty()) << args << ": stdout was\n" << r.out;
+}
+
+TEST(BenchTool, ArgumentErrors) {
+  const std::string m = "--model " + demo_model();
+  expect_error("", 2, "--model is required");
+  expect_error("--runs 3", 2, "--model is required");
+  expect_error(m + " --threads 0", 2, "--threads");
+  expect_error(m + " --threads -1", 2, "--threads");
+  expect_error(m + " --threads two", 2, "--threads");
+  expect_error(m + " --threads", 2, "--threads needs a value");
+  expect_error(m + " --cpus 3-1", 2, "--cpus");
+  expect_error(m + " --cpus x", 2, "--cpus");
+  expect_error(m + " --engine nope", 2, "unknown engine 'nope'");
+  expect_error(m + " --frobnicate", 2, "unknown argument");
+}
+
+TEST(BenchTool, ModelErrors) {
+  expect_error("--model " + temp_dir() + "/missing.octet", 1, "missing.octet");
+  // A file that is not a model fails verification.
+  const std::string bad = temp_dir() + "/bad.octet";
+  std::ofstream(bad) << "this is not an octet model, only some text long enough to have a header";
+  expect_error("--model " + bad, 1, "bad.octet");
+  // A truncated copy of the demo model.
+  const std::string bytes = read_all(demo_model());
+  const std::string cut = temp_dir() + "/cut.octet";
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+  expect_error("--model " + cut, 1, "cut.octet");
+}
+
+TEST(BenchTool, ReportsLatency) {
+  const Result r = run_bench("--model " + demo_model() + " --runs 5 --warmup 1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  for (const char* key : {"load", "first run", "latency", "median", "p99", "peak RSS", "arena", "cpu"}) {
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
+  }
+}
+
+TEST(BenchTool, JsonRecordHasTheKeys) {
+  const std::string json = temp_dir() + "/out.json";
+  const Result r = run_bench("--model " + demo_model() + " --runs 5 --warmup 1 --profile --throughput 2 --json " + json);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string text = read_all(json);
+  ASSERT_FALSE(text.empty());
+  EXPECT_EQ(text.front(), '{');
+  EXPECT_EQ(text[text.find_last_not_of("\n")], '}');
+  for (const char* key : {"tool", "engine", "model", "threads", "cpus", "runs", "warmup", "load_ms", "first_run_ms",
+                          "latency_ms", "min", "median", "mean", "p90", "p99", "stddev", "peak_rss_kb",
+                          "arena_bytes", "throughput", "sessions", "fps", "operators", "name", "type", "kernel",
+                          "shape", "macs", "ms", "share"}) {
+    EXPECT_NE(text.find(std::string("\"") + key + "\":"), std::string::npos) << key << "\n" << text;
+  }
+  EXPECT_NE(text.find("\"tool\":\"octet-bench\""), std::string::npos);
+  EXPECT_NE(text.find("\"engine\":\"octet\""), std::string::npos);
+  EXPECT_NE(text.find("\"type\":\"Conv2D\""), std::string::npos);
+  // Without --profile or --throughput both are null.
+  const Result plain = run_bench("--model " + demo_model() + " --runs 2 --warmup 0 --json " + json);
+  ASSERT_EQ(plain.code, 0) << plain.err;
+  const std::string p = read_all(json);
+  EXPECT_NE(p.find("\"throughput\":null"), std::string::npos) << p;
+  EXPECT_NE(p.find("\"operators\":null"), std::string::npos) << p;
+}
+
+TEST(BenchTool, TraceHasEveryOperator) {
+  const std::string trace = temp_dir() + "/trace.json";
+  const Result r = run_bench("--model " + demo_model() + " --runs 2 --warmup 0 --trace " + trace);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string text = read_all(trace);
+  EXPECT_EQ(text.rfind("{\"traceEvents\":[", 0), 0u) << text;
+  size_t events = 0;
+  for (size_t pos = text.find("\"ph\":\"X\""); pos != std::string::npos; pos = text.find("\"ph\":\"X\"", pos + 1)) ++events;
+  EXPECT_EQ(events, 15u) << text;  // the demo network's operators
+}
+
+// Median of the per-run sums of operator times against the median measured total.
+TEST(BenchTool, ProfileAddsUpToTheTotal) {
+  const std::string json = temp_dir() + "/profile.json";
+  const Result r = run_bench("--model " + demo_model() + " --runs 300 --warmup 20 --profile --json " + json);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string text = read_all(json);
+  auto number_after = [&](const std::string& key, size_t from) {
+    const size_t pos = text.find("\"" + key + "\":", from);
+    EXPECT_NE(pos, std::string::npos) << key;
+    return pos == std::string::npos ? 0.0 : std::strtod(text.c_str() + pos + key.size() + 3, nullptr);
+  };
+  const double total = number_after("median", text.find("\"latency_ms\""));
+  const double sum = number_after("operators_sum_ms", 0);
+  ASSERT_GT(total, 0);
+  EXPECT_NEAR(sum / total, 1.0, 0.05) << "sum of operators " << sum << " ms, total " << total << " ms";
+  EXPECT_LE(sum, total * 1.001);
+}
+
+}  // namespace
