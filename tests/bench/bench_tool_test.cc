@@ -98,6 +98,22 @@ TEST(BenchTool, ReportsLatency) {
   }
 }
 
+TEST(BenchTool, InputFromFile) {
+  // The demo input is 1x3x32x32 floats (NCHW), given as raw float32.
+  const std::string good = temp_dir() + "/input.f32", bad = temp_dir() + "/short.f32";
+  {
+    std::ofstream f(good, std::ios::binary);
+    const float v = 0.25f;
+    for (int i = 0; i < 3 * 32 * 32; ++i) f.write(reinterpret_cast<const char*>(&v), sizeof(v));
+    std::ofstream(bad, std::ios::binary) << "abcd";
+  }
+  const std::string m = "--model " + demo_model() + " --runs 2 --warmup 0";
+  const Result r = run_bench(m + " --input " + good);
+  EXPECT_EQ(r.code, 0) << r.err;
+  expect_error(m + " --input " + bad, 1, "short.f32");
+  expect_error(m + " --input nosuch=" + good, 1, "no input 'nosuch'");
+}
+
 TEST(BenchTool, JsonRecordHasTheKeys) {
   const std::string json = temp_dir() + "/out.json";
   const Result r = run_bench("--model " + demo_model() + " --runs 5 --warmup 1 --profile --throughput 2 --json " + json);
