@@ -282,7 +282,8 @@ std::string report_text(const Options& o, const Engine& e, const Results& r, con
   add("model        %s\n", o.model.c_str());
   add("engine       %s, %d thread(s), CPUs %s\n", e.name(), o.threads, cpu_list_text(cpus).c_str());
   add("cpu          %s\n", octet_cpu_description());
-  add("load         %.3f ms (open + verify + prepare, one figure)\n", r.load_ms);
+  add("load         %.3f ms (%s)\n", r.load_ms,
+      e.load_ms() >= 0 ? "octet_model_load_file: open + verify + prepare, one figure" : "engine creation");
   add("first run    %.3f ms\n", r.first_run_ms);
   add("latency      min %.3f  median %.3f  mean %.3f  p90 %.3f  p99 %.3f  stddev %.3f ms (%zu runs, %d warmup)\n",
       r.latency.min, r.latency.median, r.latency.mean, r.latency.p90, r.latency.p99, r.latency.stddev,
@@ -294,6 +295,7 @@ std::string report_text(const Options& o, const Engine& e, const Results& r, con
     add("throughput   %.1f frames/s with %d sessions of 1 thread (median latency per session %.3f ms)\n", r.fps,
         r.sessions, r.session_median_ms);
   }
+  if (o.profile && r.operators.empty()) add("profile      the %s engine gives no per-operator times\n", e.name());
   if (!r.operators.empty()) {
     add("\n%4s  %-24s %-16s %-34s %-14s %12s %9s %8s %6s\n", "#", "name", "type", "kernel", "shape", "MACs", "ms",
         "GMAC/s", "share");
