@@ -282,8 +282,11 @@ std::string report_text(const Options& o, const Engine& e, const Results& r, con
   add("model        %s\n", o.model.c_str());
   add("engine       %s, %d thread(s), CPUs %s\n", e.name(), o.threads, cpu_list_text(cpus).c_str());
   add("cpu          %s\n", octet_cpu_description());
-  add("load         %.3f ms (%s)\n", r.load_ms,
-      e.load_ms() >= 0 ? "octet_model_load_file: open + verify + prepare, one figure" : "engine creation");
+  double open_ms = 0, verify_ms = 0, prepare_ms = 0;
+  if (e.load_phases(&open_ms, &verify_ms, &prepare_ms))
+    add("load         %.3f ms (open %.3f, verify %.3f, prepare %.3f)\n", r.load_ms, open_ms, verify_ms, prepare_ms);
+  else
+    add("load         %.3f ms (engine creation)\n", r.load_ms);
   add("first run    %.3f ms\n", r.first_run_ms);
   add("latency      min %.3f  median %.3f  mean %.3f  p90 %.3f  p99 %.3f  stddev %.3f ms (%zu runs, %d warmup)\n",
       r.latency.min, r.latency.median, r.latency.mean, r.latency.p90, r.latency.p99, r.latency.stddev,
@@ -321,7 +324,16 @@ std::string report_json(const Options& o, const Engine& e, const Results& r, con
     << ",\"threads\":" << o.threads << ",\"cpus\":[";
   for (size_t i = 0; i < cpus.size(); ++i) s << (i ? "," : "") << cpus[i];
   s << "],\"runs\":" << r.latencies.size() << ",\"warmup\":" << o.warmup << ",\"load_ms\":" << json_number(r.load_ms)
-    << ",\"first_run_ms\":" << json_number(r.first_run_ms) << ",\"latency_ms\":{\"min\":" << json_number(r.latency.min)
+    << ",\"load_phases_ms\":";
+  {
+    double open_ms = 0, verify_ms = 0, prepare_ms = 0;
+    if (e.load_phases(&open_ms, &verify_ms, &prepare_ms))
+      s << "{\"open\":" << json_number(open_ms) << ",\"verify\":" << json_number(verify_ms)
+        << ",\"prepare\":" << json_number(prepare_ms) << "}";
+    else
+      s << "null";
+  }
+  s << ",\"first_run_ms\":" << json_number(r.first_run_ms) << ",\"latency_ms\":{\"min\":" << json_number(r.latency.min)
     << ",\"median\":" << json_number(r.latency.median) << ",\"mean\":" << json_number(r.latency.mean)
     << ",\"p90\":" << json_number(r.latency.p90) << ",\"p99\":" << json_number(r.latency.p99)
     << ",\"stddev\":" << json_number(r.latency.stddev) << "},\"peak_rss_kb\":" << peak_rss_kb()

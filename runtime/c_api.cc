@@ -1,8 +1,9 @@
 // The C API: handles around Model and Session; every entry point catches all
 // exceptions so none crosses into C.
+#include <chrono>
 #include <cstdio>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <string>
 
@@ -13,6 +14,7 @@
 
 struct octet_model {
   std::shared_ptr<const octet::rt::Model> model;
+  double open_ms = 0;  // reading or mapping the bytes
 };
 
 struct octet_session {
@@ -60,11 +62,12 @@ octet_status session_call(octet_session* s, const std::function<octet::rt::Statu
   }
 }
 
-octet_status load(std::unique_ptr<octet::rt::ModelBytes> bytes, octet_model** model, char* error, size_t error_size) {
+octet_status load(std::unique_ptr<octet::rt::ModelBytes> bytes, double open_ms, octet_model** model, char* error,
+                  size_t error_size) {
   return guarded(error, error_size, [&]() -> octet::rt::Status {
     std::shared_ptr<const octet::rt::Model> m;
     OCTET_RETURN_IF_ERROR(octet::rt::Model::Load(std::move(bytes), &m));
-    auto* h = new (std::nothrow) octet_model{std::move(m)};
+    auto* h = new (std::nothrow) octet_model{std::move(m), open_ms};
     if (h == nullptr) return octet::rt::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
     *model = h;
     return octet::rt::Status::Ok();
@@ -140,9 +143,11 @@ octet_status octet_model_load_file(const char* path, octet_model** model, char* 
   }
   *model = nullptr;
   std::unique_ptr<octet::rt::ModelBytes> bytes;
+  const auto t0 = std::chrono::steady_clock::now();
   const octet_status st = guarded(error, error_size, [&] { return octet::rt::map_model_file(path, &bytes); });
   if (st != OCTET_OK) return st;
-  return load(std::move(bytes), model, error, error_size);
+  const double open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return load(std::move(bytes), open_ms, model, error, error_size);
 }
 
 octet_status octet_model_load_memory(const void* data, size_t size, octet_model** model, char* error, size_t error_size) {
@@ -152,12 +157,22 @@ octet_status octet_model_load_memory(const void* data, size_t size, octet_model*
   }
   *model = nullptr;
   std::unique_ptr<octet::rt::ModelBytes> bytes;
+  const auto t0 = std::chrono::steady_clock::now();
   const octet_status st = guarded(error, error_size, [&] { return octet::rt::copy_model_bytes(data, size, &bytes); });
   if (st != OCTET_OK) return st;
-  return load(std::move(bytes), model, error, error_size);
+  const double open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return load(std::move(bytes), open_ms, model, error, error_size);
 }
 
 void octet_model_release(octet_model* model) { delete model; }
+
+octet_status octet_model_load_times(const octet_model* model, octet_load_times* times) {
+  if (model == nullptr || times == nullptr) return OCTET_INVALID_ARGUMENT;
+  times->open_ms = model->open_ms;
+  times->verify_ms = model->model->verify_ms();
+  times->prepare_ms = model->model->prepare_ms();
+  return OCTET_OK;
+}
 
 size_t octet_model_num_inputs(const octet_model* model) { return model ? model->model->inputs().size() : 0; }
 size_t octet_model_num_outputs(const octet_model* model) { return model ? model->model->outputs().size() : 0; }

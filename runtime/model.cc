@@ -2,6 +2,7 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <new>
@@ -148,6 +149,7 @@ const char* op_type_name(fb::OperatorOptions t) {
 }  // namespace
 
 Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out) {
+  const auto t0 = std::chrono::steady_clock::now();
   std::shared_ptr<Model> model(new (std::nothrow) Model());
   if (!model) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
   const fb::Model* m = nullptr;
@@ -162,6 +164,7 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
     OCTET_RETURN_IF_ERROR(load_tensor(m, i, bytes->data(), &model->tensors_[i]));
   }
   const int nt = static_cast<int>(num_tensors);
+  const auto t1 = std::chrono::steady_clock::now();
 
   // Which step defines each tensor: -2 undefined, -1 graph input or constant.
   std::vector<int> defined_at(num_tensors, -2);
@@ -266,6 +269,9 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
   }
   model->plan_ = plan_arena(lifetimes);
   for (size_t k = 0; k < planned.size(); ++k) model->tensors_[planned[k]].arena_offset = model->plan_.offsets[k];
+  const auto t2 = std::chrono::steady_clock::now();
+  model->verify_ms_ = std::chrono::duration<double, std::milli>(t1 - t0).count();
+  model->prepare_ms_ = std::chrono::duration<double, std::milli>(t2 - t1).count();
   model->bytes_ = std::move(bytes);
   *out = std::move(model);
   return Status::Ok();

@@ -31,6 +31,11 @@ class Model {
   const std::vector<GraphIO>& inputs() const { return inputs_; }
   const std::vector<GraphIO>& outputs() const { return outputs_; }
   const ArenaPlan& arena_plan() const { return plan_; }
+  // Milliseconds spent verifying the container and tensors, and checking and
+  // preparing the operators (weights located, parameters derived, later packed) and
+  // planning the arena.
+  double verify_ms() const { return verify_ms_; }
+  double prepare_ms() const { return prepare_ms_; }
 
  private:
   std::unique_ptr<ModelBytes> bytes_;
@@ -38,6 +43,7 @@ class Model {
   std::vector<std::unique_ptr<Operator>> operators_;
   std::vector<GraphIO> inputs_, outputs_;
   ArenaPlan plan_;
+  double verify_ms_ = 0, prepare_ms_ = 0;
 };
 
 }  // namespace octet::rt

@@ -52,6 +52,8 @@ class Engine {
   }
   // Wall time of loading the model (ms), negative when unknown; activation memory.
   virtual double load_ms() const { return -1.0; }
+  // The load time split into open / verify / prepare (ms); false when unknown.
+  virtual bool load_phases(double* /*open_ms*/, double* /*verify_ms*/, double* /*prepare_ms*/) const { return false; }
   virtual size_t arena_bytes() const { return 0; }
 };
 

@@ -80,6 +80,14 @@ class OctetEngine final : public Engine {
     return Create(model_, load_ms_, options, error);
   }
   double load_ms() const override { return load_ms_; }
+  bool load_phases(double* open_ms, double* verify_ms, double* prepare_ms) const override {
+    octet_load_times t;
+    if (octet_model_load_times(model_->model, &t) != OCTET_OK) return false;
+    *open_ms = t.open_ms;
+    *verify_ms = t.verify_ms;
+    *prepare_ms = t.prepare_ms;
+    return true;
+  }
   size_t arena_bytes() const override {
     size_t bytes = 0;
     octet_model_arena_size(model_->model, &bytes, nullptr);

@@ -71,6 +71,16 @@ octet_status octet_model_load_memory(const void* data, size_t size, octet_model*
 /* Drops the caller's reference; NULL is ignored. */
 void octet_model_release(octet_model* model);
 
+/* Where the load time went: opening (mapping the file, or copying the bytes),
+ * verifying the container and tensors, and checking and preparing the operators
+ * (parameters derived, weights located or packed) with the arena plan. */
+typedef struct octet_load_times {
+  double open_ms;
+  double verify_ms;
+  double prepare_ms;
+} octet_load_times;
+octet_status octet_model_load_times(const octet_model* model, octet_load_times* times);
+
 size_t octet_model_num_inputs(const octet_model* model);
 size_t octet_model_num_outputs(const octet_model* model);
 octet_status octet_model_input_info(const octet_model* model, size_t index, octet_tensor_info* info);

@@ -600,3 +600,19 @@ TEST(ApiGraphs, NoOperatorsAndNoInputs) {
 
 }  // namespace
 }  // namespace octet_test
+
+namespace octet_test {
+namespace {
+
+TEST_F(DemoApi, LoadTimesSplitTheLoad) {
+  octet_load_times t;
+  ASSERT_EQ(octet_model_load_times(model(), &t), OCTET_OK);
+  EXPECT_GE(t.open_ms, 0.0);
+  EXPECT_GT(t.verify_ms, 0.0);
+  EXPECT_GT(t.prepare_ms, 0.0);
+  EXPECT_EQ(octet_model_load_times(nullptr, &t), OCTET_INVALID_ARGUMENT);
+  EXPECT_EQ(octet_model_load_times(model(), nullptr), OCTET_INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace octet_test
