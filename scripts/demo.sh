@@ -44,6 +44,7 @@ for f in "$I"/rec/*.png; do
   $B/converter/octet-preprocess "$f" -o "$R/in.npy" --size 320x48 $PADDLE_REC
   $B/benchmarks/octet-run "$O/rec.octet" --input x="$R/in.npy" --output-dir "$R/rec/$n" >/dev/null
 done
+shopt -s nullglob  # the photographs exist only with python3-skimage
 for f in "$I"/det/page_000.png "$I"/det/page_001.png "$I"/det/photo_0*.jpg; do
   n=$(basename "$f" .png)
   $B/converter/octet-preprocess "$f" -o "$R/in.npy" --size 640x640 $PADDLE_DET
