@@ -46,7 +46,7 @@ for f in "$I"/rec/*.png; do
 done
 shopt -s nullglob  # the photographs exist only with python3-skimage
 for f in "$I"/det/page_000.png "$I"/det/page_001.png "$I"/det/photo_0*.jpg; do
-  n=$(basename "$f" .png)
+  n=$(basename "$f"); n=${n%.*}
   $B/converter/octet-preprocess "$f" -o "$R/in.npy" --size 640x640 $PADDLE_DET
   $B/benchmarks/octet-run "$O/det.octet" --input x="$R/in.npy" --output-dir "$R/det/$n" --profile >/dev/null
 done
