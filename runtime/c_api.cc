@@ -62,11 +62,11 @@ octet_status session_call(octet_session* s, const std::function<octet::rt::Statu
   }
 }
 
-octet_status load(std::unique_ptr<octet::rt::ModelBytes> bytes, double open_ms, octet_model** model, char* error,
-                  size_t error_size) {
+octet_status load(std::unique_ptr<octet::rt::ModelBytes> bytes, double open_ms, const octet_load_options* options,
+                  octet_model** model, char* error, size_t error_size) {
   return guarded(error, error_size, [&]() -> octet::rt::Status {
     std::shared_ptr<const octet::rt::Model> m;
-    OCTET_RETURN_IF_ERROR(octet::rt::Model::Load(std::move(bytes), &m));
+    OCTET_RETURN_IF_ERROR(octet::rt::Model::Load(std::move(bytes), &m, options != nullptr ? options->kernel_path : nullptr));
     auto* h = new (std::nothrow) octet_model{std::move(m), open_ms};
     if (h == nullptr) return octet::rt::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
     *model = h;
@@ -136,7 +136,25 @@ const char* octet_status_string(octet_status status) {
   return "unknown status";
 }
 
+void octet_load_options_init(octet_load_options* options) {
+  if (options != nullptr) options->kernel_path = nullptr;
+}
+
+const char* octet_model_kernel_path(const octet_model* model) {
+  if (model == nullptr) return "";
+  return octet::kernel_path_name(model->model->kernel_path());
+}
+
 octet_status octet_model_load_file(const char* path, octet_model** model, char* error, size_t error_size) {
+  return octet_model_load_file_ex(path, nullptr, model, error, error_size);
+}
+
+octet_status octet_model_load_memory(const void* data, size_t size, octet_model** model, char* error, size_t error_size) {
+  return octet_model_load_memory_ex(data, size, nullptr, model, error, error_size);
+}
+
+octet_status octet_model_load_file_ex(const char* path, const octet_load_options* options, octet_model** model,
+                                      char* error, size_t error_size) {
   if (model == nullptr || path == nullptr) {
     write_error(error, error_size, "null argument");
     return OCTET_INVALID_ARGUMENT;
@@ -147,10 +165,11 @@ octet_status octet_model_load_file(const char* path, octet_model** model, char* 
   const octet_status st = guarded(error, error_size, [&] { return octet::rt::map_model_file(path, &bytes); });
   if (st != OCTET_OK) return st;
   const double open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  return load(std::move(bytes), open_ms, model, error, error_size);
+  return load(std::move(bytes), open_ms, options, model, error, error_size);
 }
 
-octet_status octet_model_load_memory(const void* data, size_t size, octet_model** model, char* error, size_t error_size) {
+octet_status octet_model_load_memory_ex(const void* data, size_t size, const octet_load_options* options,
+                                        octet_model** model, char* error, size_t error_size) {
   if (model == nullptr) {
     write_error(error, error_size, "null argument");
     return OCTET_INVALID_ARGUMENT;
@@ -161,7 +180,7 @@ octet_status octet_model_load_memory(const void* data, size_t size, octet_model*
   const octet_status st = guarded(error, error_size, [&] { return octet::rt::copy_model_bytes(data, size, &bytes); });
   if (st != OCTET_OK) return st;
   const double open_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  return load(std::move(bytes), open_ms, model, error, error_size);
+  return load(std::move(bytes), open_ms, options, model, error, error_size);
 }
 
 void octet_model_release(octet_model* model) { delete model; }

@@ -8,7 +8,9 @@
 #include <new>
 #include <unordered_set>
 
+#include "kernels/kernel-table.h"
 #include "octet/schema/octet_generated.h"
+#include "runtime/cpu.h"
 
 namespace octet::rt {
 
@@ -148,10 +150,12 @@ const char* op_type_name(fb::OperatorOptions t) {
 
 }  // namespace
 
-Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out) {
+Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out, const char* kernel_path) {
   const auto t0 = std::chrono::steady_clock::now();
   std::shared_ptr<Model> model(new (std::nothrow) Model());
   if (!model) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+  OCTET_RETURN_IF_ERROR(resolve_kernel_path(kernel_path, &model->path_));
+  const KernelTable& kernels = kernel_table(model->path_);
   const fb::Model* m = nullptr;
   OCTET_RETURN_IF_ERROR(verify_container(bytes->data(), bytes->size(), &m));
 
@@ -209,6 +213,7 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
     OpBuildContext ctx;
     ctx.op = op;
     ctx.tensors = &model->tensors_;
+    ctx.kernels = &kernels;
     ctx.index = k;
     ctx.name = op->name() ? op->name()->str() : "";
     ctx.type_name = op_type_name(op->options_type());
@@ -244,6 +249,7 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
     created->name = ctx.name;
     created->inputs = ctx.inputs;
     created->outputs = ctx.outputs;
+    if (created->scratch_bytes > model->scratch_per_slot_) model->scratch_per_slot_ = created->scratch_bytes;
     created->empty_output = true;
     for (int32_t t : ctx.outputs) created->empty_output = created->empty_output && model->tensors_[t].elements == 0;
     model->operators_.push_back(std::move(created));

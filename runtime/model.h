@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernel-path.h"
 #include "runtime/arena_planner.h"
 #include "runtime/model_file.h"
 #include "runtime/operator.h"
@@ -24,13 +25,21 @@ class Model {
  public:
   // Verifies the bytes completely, then prepares every operator. Nothing is
   // allocated for activations here; sessions do that.
-  static Status Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out);
+  // `kernel_path`: a path name (kernels/kernel-path.h) or null for the default
+  // (runtime/cpu.h resolve_kernel_path).
+  static Status Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out,
+                     const char* kernel_path = nullptr);
 
   const std::vector<Tensor>& tensors() const { return tensors_; }
   const std::vector<std::unique_ptr<Operator>>& operators() const { return operators_; }
   const std::vector<GraphIO>& inputs() const { return inputs_; }
   const std::vector<GraphIO>& outputs() const { return outputs_; }
   const ArenaPlan& arena_plan() const { return plan_; }
+  // The kernel path every operator was built for.
+  KernelPath kernel_path() const { return path_; }
+  // Scratch bytes one worker slot needs (the largest over operators); a session
+  // holds one slot per thread.
+  size_t scratch_bytes_per_slot() const { return scratch_per_slot_; }
   // Milliseconds spent verifying the container and tensors, and checking and
   // preparing the operators (weights located, parameters derived, later packed) and
   // planning the arena.
@@ -44,6 +53,8 @@ class Model {
   std::vector<GraphIO> inputs_, outputs_;
   ArenaPlan plan_;
   double verify_ms_ = 0, prepare_ms_ = 0;
+  KernelPath path_ = KernelPath::kReference;
+  size_t scratch_per_slot_ = 0;
 };
 
 }  // namespace octet::rt

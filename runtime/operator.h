@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kernels/kernel-table.h"
 #include "runtime/status.h"
 #include "runtime/tensor.h"
 
@@ -24,6 +25,11 @@ namespace octet::rt {
 struct ExecContext {
   void* const* data = nullptr;
   pthreadpool_t pool = nullptr;
+  // Scratch for parallel work: `slots` regions of slot_bytes (64-byte aligned), one
+  // per thread of the pool; parallel_for_slots hands each task its own.
+  uint8_t* scratch = nullptr;
+  size_t slot_bytes = 0;
+  size_t slots = 1;
   template <typename T>
   T* tensor(int index) const {
     return static_cast<T*>(data[index]);
@@ -45,12 +51,15 @@ class Operator {
   // out_elements * kh * kw * cin / groups, FullyConnected rows * K * N, BatchMatMul
   // rows * K * N; every other operator 0.
   uint64_t macs = 0;
+  // Scratch one worker slot needs in run() (im2col rows, ...), set at create time.
+  size_t scratch_bytes = 0;
 };
 
 // Everything an operator's create function may look at.
 struct OpBuildContext {
   const fb::Operator* op = nullptr;
   const std::vector<Tensor>* tensors = nullptr;
+  const KernelTable* kernels = nullptr;  // the model's kernel path
   std::vector<int> inputs;
   std::vector<int> outputs;
   std::string name;
@@ -88,6 +97,36 @@ void parallel_for(pthreadpool_t pool, size_t range, size_t tile, const F& body) 
         (*cx->body)(start, start + count);
       },
       &c, range, tile, 0);
+}
+
+// Runs body(slot, begin, end) over [0, range) cut into at most ctx.slots contiguous
+// chunks of whole tiles, each with its own slot number (so its own scratch region,
+// ctx.scratch + slot * ctx.slot_bytes). The split depends only on range, tile and the
+// thread count; any split gives the same bytes, as every element is computed alone.
+template <typename F>
+void parallel_for_slots(const ExecContext& ctx, size_t range, size_t tile, const F& body) {
+  if (range == 0) return;
+  const size_t tiles = (range + tile - 1) / tile;
+  size_t chunks = ctx.pool != nullptr ? pthreadpool_get_threads_count(ctx.pool) : 1;
+  if (chunks > ctx.slots) chunks = ctx.slots;
+  if (chunks > tiles) chunks = tiles;
+  if (chunks <= 1) {
+    body(size_t{0}, size_t{0}, range);
+    return;
+  }
+  struct Ctx {
+    const F* body;
+    size_t range, tile, tiles, chunks;
+  } c{&body, range, tile, tiles, chunks};
+  pthreadpool_parallelize_1d(
+      ctx.pool,
+      [](void* p, size_t slot) {
+        auto* cx = static_cast<Ctx*>(p);
+        const size_t t0 = slot * cx->tiles / cx->chunks, t1 = (slot + 1) * cx->tiles / cx->chunks;
+        const size_t b = t0 * cx->tile, e = t1 * cx->tile < cx->range ? t1 * cx->tile : cx->range;
+        if (b < e) (*cx->body)(slot, b, e);
+      },
+      &c, chunks, 0);
 }
 
 }  // namespace octet::rt

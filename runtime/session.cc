@@ -36,6 +36,12 @@ Status Session::Create(std::shared_ptr<const Model> model, const SessionOptions&
   const size_t arena = s->model_->arena_plan().arena_bytes;
   s->arena_ = static_cast<uint8_t*>(std::aligned_alloc(64, arena == 0 ? 64 : (arena + 63) / 64 * 64));
   if (s->arena_ == nullptr) return Error(OCTET_OUT_OF_MEMORY) << "cannot allocate an arena of " << arena << " bytes";
+  s->slot_bytes_ = (s->model_->scratch_bytes_per_slot() + 63) / 64 * 64;
+  if (s->slot_bytes_ != 0) {
+    const size_t slots = static_cast<size_t>(options.num_threads);
+    s->scratch_ = static_cast<uint8_t*>(std::aligned_alloc(64, s->slot_bytes_ * slots));
+    if (s->scratch_ == nullptr) return Error(OCTET_OUT_OF_MEMORY) << "cannot allocate " << slots << " scratch slots of " << s->slot_bytes_ << " bytes";
+  }
   const auto& tensors = s->model_->tensors();
   s->data_.assign(tensors.size(), nullptr);
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -55,6 +61,7 @@ Status Session::Create(std::shared_ptr<const Model> model, const SessionOptions&
 Session::~Session() {
   if (pool_ != nullptr) pthreadpool_destroy(pool_);
   std::free(arena_);
+  std::free(scratch_);
 }
 
 Status Session::set_input_float(size_t index, const float* data, size_t count) {
@@ -99,6 +106,9 @@ Status Session::invoke() {
   ExecContext ctx;
   ctx.data = data_.data();
   ctx.pool = pool_;
+  ctx.scratch = scratch_;
+  ctx.slot_bytes = slot_bytes_;
+  ctx.slots = static_cast<size_t>(options_.num_threads);
   const auto& ops = model_->operators();
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < ops.size(); ++i) {

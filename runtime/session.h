@@ -42,6 +42,8 @@ class Session {
   std::shared_ptr<const Model> model_;
   SessionOptions options_;
   uint8_t* arena_ = nullptr;
+  uint8_t* scratch_ = nullptr;  // num_threads slots of slot_bytes_
+  size_t slot_bytes_ = 0;
   std::vector<void*> data_;
   pthreadpool_t pool_ = nullptr;
   std::vector<bool> input_set_;

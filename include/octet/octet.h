@@ -68,6 +68,22 @@ octet_status octet_model_load_file(const char* path, octet_model** model, char* 
 /* Loads a model from memory; the bytes are copied, so the caller may free them. */
 octet_status octet_model_load_memory(const void* data, size_t size, octet_model** model,
                                      char* error, size_t error_size);
+/* Load options. kernel_path forces a kernel path by name: "reference", "avx2",
+ * "avx512bw", "avxvnni" or "avx512vnni" (x86). NULL or "" means the environment
+ * variable OCTET_KERNEL_PATH when set, else the best path this CPU runs. A path the
+ * CPU cannot run fails the load with OCTET_UNSUPPORTED; an unknown name with
+ * OCTET_INVALID_ARGUMENT. Every path gives the same output bytes. */
+typedef struct octet_load_options {
+  const char* kernel_path;
+} octet_load_options;
+void octet_load_options_init(octet_load_options* options);
+octet_status octet_model_load_file_ex(const char* path, const octet_load_options* options, octet_model** model,
+                                      char* error, size_t error_size);
+octet_status octet_model_load_memory_ex(const void* data, size_t size, const octet_load_options* options,
+                                        octet_model** model, char* error, size_t error_size);
+/* The kernel path the model's operators run ("avx512vnni", "reference", ...). */
+const char* octet_model_kernel_path(const octet_model* model);
+
 /* Drops the caller's reference; NULL is ignored. */
 void octet_model_release(octet_model* model);
 

@@ -5,6 +5,7 @@
 #include "kernels/reference/f32-conv2d-reference.h"
 #include "kernels/reference/qs8-conv2d-reference.h"
 #include "kernels/reference/qs8-fully-connected-reference.h"
+#include "runtime/ops/conv2d_simd.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
@@ -182,6 +183,26 @@ Status create_conv2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     OCTET_RETURN_IF_ERROR(check_accumulator_bound(c, int64_t{s.kernel_h} * s.kernel_w * (s.in_c / s.groups), bias, s.out_c));
     OCTET_RETURN_IF_ERROR(read_requantization(c, o->requantization(), s.out_c, y, &op->table, &op->rq));
     op->kernel = "qs8_conv2d__reference";
+    QS8ConvParams p;
+    p.shape = s;
+    p.weights = reinterpret_cast<const int8_t*>(w.data);
+    p.bias = bias != nullptr ? reinterpret_cast<const int32_t*>(bias->data) : nullptr;
+    p.input_zero_point = op->input_zero_point;
+    p.table = &op->table;
+    p.rq = op->rq;
+    std::unique_ptr<Operator> simd;
+    if (s.groups == 1) {
+      OCTET_RETURN_IF_ERROR(create_conv2d_gemm(c, p, &simd));
+    } else if (s.groups == s.in_c && s.groups == s.out_c) {
+      OCTET_RETURN_IF_ERROR(create_conv2d_depthwise(c, p, &simd));
+    }
+    if (simd) {
+      simd->type = "Conv2D";
+      simd->macs = static_cast<uint64_t>(y.elements) * static_cast<uint64_t>(s.kernel_h) *
+                   static_cast<uint64_t>(s.kernel_w) * static_cast<uint64_t>(s.in_c / s.groups);
+      *out = std::move(simd);
+      return Status::Ok();
+    }
   } else {
     read_float_clamp(o->float_clamp(), &op->out_min, &op->out_max);
     OCTET_RETURN_IF_ERROR(check_float_clamp(c, op->out_min, op->out_max));
@@ -225,6 +246,16 @@ Status create_fully_connected(const OpBuildContext& c, std::unique_ptr<Operator>
     OCTET_RETURN_IF_ERROR(check_accumulator_bound(c, static_cast<int64_t>(op->k), bias, static_cast<int64_t>(op->n)));
     OCTET_RETURN_IF_ERROR(read_requantization(c, o->requantization(), static_cast<int64_t>(op->n), y, &op->table, &op->rq));
     op->kernel = "qs8_fully_connected__reference";
+    std::unique_ptr<Operator> simd;
+    OCTET_RETURN_IF_ERROR(create_fully_connected_gemm(c, op->rows, op->k, op->n, reinterpret_cast<const int8_t*>(w.data),
+                                                      bias != nullptr ? reinterpret_cast<const int32_t*>(bias->data) : nullptr,
+                                                      op->input_zero_point, op->table, op->rq, &simd));
+    if (simd) {
+      simd->type = "FullyConnected";
+      simd->macs = static_cast<uint64_t>(op->rows) * op->k * op->n;
+      *out = std::move(simd);
+      return Status::Ok();
+    }
   } else {
     read_float_clamp(o->float_clamp(), &op->out_min, &op->out_max);
     OCTET_RETURN_IF_ERROR(check_float_clamp(c, op->out_min, op->out_max));

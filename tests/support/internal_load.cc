@@ -4,6 +4,9 @@
 #include <cstring>
 #include <random>
 
+#include <gtest/gtest.h>
+
+#include "runtime/cpu.h"
 #include "runtime/session.h"
 #include "tests/support/test_util.h"
 
@@ -29,8 +32,60 @@ class ExactBytes final : public octet::rt::ModelBytes {
 
 }  // namespace
 
-octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<const octet::rt::Model>* out) {
-  return octet::rt::Model::Load(std::unique_ptr<octet::rt::ModelBytes>(new ExactBytes(data, size)), out);
+octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<const octet::rt::Model>* out,
+                             const char* kernel_path) {
+  return octet::rt::Model::Load(std::unique_ptr<octet::rt::ModelBytes>(new ExactBytes(data, size)), out, kernel_path);
+}
+
+std::vector<octet::KernelPath> runnable_kernel_paths() {
+  std::vector<octet::KernelPath> paths;
+  for (int i = 0; i <= static_cast<int>(octet::KernelPath::kAvx512vnni); ++i) {
+    const auto p = static_cast<octet::KernelPath>(i);
+    if (octet::rt::kernel_path_supported(p)) paths.push_back(p);
+  }
+  return paths;
+}
+
+int expect_same_bytes_on_every_path(const std::vector<uint8_t>& file, uint32_t seed, const std::string& what) {
+  std::shared_ptr<const octet::rt::Model> ref_model;
+  octet::rt::Status st = load_exact(file.data(), file.size(), &ref_model, "reference");
+  EXPECT_TRUE(st.ok()) << what << ": " << st.message();
+  if (!st.ok()) return 0;
+  std::vector<std::vector<uint8_t>> want;
+  st = run_once(ref_model, seed, &want, 1);
+  EXPECT_TRUE(st.ok()) << what << ": " << st.message();
+  if (!st.ok()) return 0;
+  int compared = 0;
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    const char* name = octet::kernel_path_name(p);
+    std::shared_ptr<const octet::rt::Model> model;
+    st = load_exact(file.data(), file.size(), &model, name);
+    EXPECT_TRUE(st.ok()) << what << " [" << name << "]: " << st.message();
+    if (!st.ok()) continue;
+    for (int threads : {1, 2, 3}) {
+      std::vector<std::vector<uint8_t>> got;
+      st = run_once(model, seed, &got, threads);
+      EXPECT_TRUE(st.ok()) << what << " [" << name << ", " << threads << " threads]: " << st.message();
+      if (!st.ok()) continue;
+      for (size_t o = 0; o < want.size() && o < got.size(); ++o) {
+        size_t first = want[o].size();
+        for (size_t b = 0; b < want[o].size() && b < got[o].size(); ++b) {
+          if (want[o][b] != got[o][b]) {
+            first = b;
+            break;
+          }
+        }
+        EXPECT_TRUE(first == want[o].size() && want[o].size() == got[o].size())
+            << what << " [" << name << ", " << threads << " threads, kernel "
+            << (model->operators().empty() ? "" : model->operators().back()->kernel) << "]: output " << o
+            << " differs from the reference path at byte " << first << " of " << want[o].size() << " ("
+            << (first < want[o].size() ? int(int8_t(got[o][first])) : 0) << " vs "
+            << (first < want[o].size() ? int(int8_t(want[o][first])) : 0) << ")";
+        ++compared;
+      }
+    }
+  }
+  return compared;
 }
 
 octet::rt::Status run_once(const std::shared_ptr<const octet::rt::Model>& model, uint32_t seed,

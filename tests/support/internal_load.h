@@ -6,13 +6,25 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "runtime/model.h"
 
 namespace octet_test {
 
-octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<const octet::rt::Model>* out);
+// kernel_path: a path name ("avx2", ...) or null for the default.
+octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<const octet::rt::Model>* out,
+                             const char* kernel_path = nullptr);
+
+// Every kernel path this CPU and build run, reference first.
+std::vector<octet::KernelPath> runnable_kernel_paths();
+
+// Loads `file` on every runnable path and runs it at 1, 2 and 3 threads with inputs
+// from `seed`; every path and thread count must give the reference path's single-
+// thread output bytes (gtest failures name the path, thread count, output and first
+// differing byte). Returns the number of comparisons made (0 when loading failed).
+int expect_same_bytes_on_every_path(const std::vector<uint8_t>& file, uint32_t seed, const std::string& what);
 
 // Sets every input (floats in [-2.5, 2.5] for float inputs, random bytes
 // otherwise, from `seed`), invokes a session of `num_threads` threads, and reads

@@ -1,0 +1,26 @@
+// Everything an operator may call for one kernel path, filled once per path.
+// runtime/cpu.cc chooses the path; operators read the table they were built with.
+#pragma once
+
+#include "kernels/kernel-path.h"
+#include "kernels/qs8-dwconv-config.h"
+#include "kernels/qs8-elementwise-config.h"
+#include "kernels/qs8-gemm-config.h"
+
+namespace octet {
+
+struct KernelTable {
+  KernelPath path = KernelPath::kReference;
+  QS8GemmConfig gemm;
+  QS8DwConvConfig dwconv;
+  QS8ElementwiseConfig elementwise;
+};
+
+// The table of a path (static storage, built on first use, thread-safe). Whether
+// the CPU runs the path is the caller's concern (runtime/cpu.h).
+const KernelTable& kernel_table(KernelPath path);
+
+// True when this build has the path's kernels (x86 paths only on x86-64 builds).
+bool kernel_path_built(KernelPath path);
+
+}  // namespace octet

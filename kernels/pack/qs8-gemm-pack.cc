@@ -1,0 +1,54 @@
+#include "kernels/pack/qs8-gemm-pack.h"
+
+#include <cstring>
+
+namespace octet {
+
+void qs8_gemm_pack(const QS8GemmLayout& layout, size_t n, size_t k, const int8_t* w, size_t w_row_stride,
+                   const int32_t* bias, int32_t input_zero_point, const int32_t* m0, const int32_t* shift,
+                   bool per_channel, void* out) {
+  const size_t nr = static_cast<size_t>(layout.nr);
+  const size_t groups = layout.groups(k);
+  const int32_t correction = layout.u8_input ? 128 + input_zero_point : input_zero_point;
+  auto* block = static_cast<uint8_t*>(out);
+  for (size_t n0 = 0; n0 < n; n0 += nr, block += layout.block_bytes(k)) {
+    std::memset(block, 0, layout.block_bytes(k));
+    auto* hb = reinterpret_cast<int32_t*>(block);
+    for (size_t j = 0; j < nr; ++j) {
+      const size_t c = n0 + j;
+      if (c >= n) {
+        hb[nr + j] = 0;      // m0: the output of a padding channel is never stored
+        hb[2 * nr + j] = 1;  // a valid shift
+        continue;
+      }
+      const int8_t* row = w + c * w_row_stride;
+      int64_t sum = 0;
+      for (size_t i = 0; i < k; ++i) sum += row[i];
+      // Modular int32 arithmetic: see qs8-gemm-layout.h.
+      const uint32_t b = static_cast<uint32_t>(bias != nullptr ? bias[c] : 0) -
+                         static_cast<uint32_t>(static_cast<int64_t>(correction) * sum);
+      hb[j] = static_cast<int32_t>(b);
+      hb[nr + j] = m0[per_channel ? c : 0];
+      hb[2 * nr + j] = shift[per_channel ? c : 0];
+    }
+    uint8_t* g = block + layout.header_bytes();
+    for (size_t gi = 0; gi < groups; ++gi, g += layout.group_bytes()) {
+      for (size_t j = 0; j < nr && n0 + j < n; ++j) {
+        const int8_t* row = w + (n0 + j) * w_row_stride;
+        for (size_t q = 0; q < QS8GemmLayout::kGroup; ++q) {
+          const size_t kk = gi * QS8GemmLayout::kGroup + q;
+          if (kk >= k) break;
+          if (layout.int16) {
+            // [pair q / 2][channel j][q % 2]
+            auto* p = reinterpret_cast<int16_t*>(g);
+            p[(q / 2) * nr * 2 + j * 2 + (q % 2)] = row[kk];
+          } else {
+            reinterpret_cast<int8_t*>(g)[j * 4 + q] = row[kk];
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace octet

@@ -1,0 +1,94 @@
+// int8 GEMM, tile 8 rows x 32 channels, k in groups of 4, AVX-512 VNNI.
+// Each k group costs one broadcast, one XOR (int8 -> uint8 for vpdpbusd's unsigned
+// operand) per row and two vpdpbusd per row: 16 independent accumulators cover
+// vpdpbusd's latency at two per cycle. Requantization is fused (requantize-avx512.h).
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/qs8-gemm-x86.h"
+#include "kernels/x86/requantize-avx512.h"
+
+namespace octet {
+
+namespace {
+
+constexpr int kNr = 32;
+constexpr QS8GemmLayout kLayout{kNr, false, true};
+
+inline __m512i broadcast4(const int8_t* p, size_t n) {
+  int32_t v = 0;
+  std::memcpy(&v, p, n);
+  return _mm512_set1_epi32(v);
+}
+
+template <int MR>
+void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t* block, int8_t* c, size_t c_stride,
+          const RequantOutAvx512& ro) {
+  const auto* header = reinterpret_cast<const int32_t*>(block);
+  __m512i acc[MR][2];
+  const __m512i bias0 = _mm512_loadu_si512(header), bias1 = _mm512_loadu_si512(header + 16);
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    acc[i][0] = bias0;
+    acc[i][1] = bias1;
+  }
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+  const int8_t* w = reinterpret_cast<const int8_t*>(block + kLayout.header_bytes());
+  size_t k = 0;
+  for (; k + 4 <= kc; k += 4, w += 128) {
+    const __m512i w0 = _mm512_loadu_si512(w), w1 = _mm512_loadu_si512(w + 64);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      const __m512i x = _mm512_xor_si512(broadcast4(a + i * a_stride + k, 4), flip);
+      acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], x, w0);
+      acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], x, w1);
+    }
+  }
+  if (k < kc) {
+    // The last group: bytes beyond kc meet zero weights.
+    const __m512i w0 = _mm512_loadu_si512(w), w1 = _mm512_loadu_si512(w + 64);
+#pragma GCC unroll 8
+    for (int i = 0; i < MR; ++i) {
+      const __m512i x = _mm512_xor_si512(broadcast4(a + i * a_stride + k, kc - k), flip);
+      acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], x, w0);
+      acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], x, w1);
+    }
+  }
+  const RequantLanesAvx512 r0 = requant_lanes_avx512(header + kNr, header + 2 * kNr);
+  const RequantLanesAvx512 r1 = requant_lanes_avx512(header + kNr + 16, header + 2 * kNr + 16);
+  const __mmask16 m0 = nc >= 16 ? __mmask16(0xffff) : __mmask16((1u << nc) - 1);
+  const __mmask16 m1 = nc >= 32 ? __mmask16(0xffff) : nc <= 16 ? __mmask16(0) : __mmask16((1u << (nc - 16)) - 1);
+#pragma GCC unroll 8
+  for (int i = 0; i < MR; ++i) {
+    int8_t* out = c + i * c_stride;
+    const __m128i y0 = requant_pack_avx512(requant_avx512(acc[i][0], r0, ro));
+    const __m128i y1 = requant_pack_avx512(requant_avx512(acc[i][1], r1, ro));
+    _mm_mask_storeu_epi8(out, m0, y0);
+    _mm_mask_storeu_epi8(out + 16, m1, y1);
+  }
+}
+
+}  // namespace
+
+void qs8_gemm_8x32c4__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
+                                 int8_t* c, size_t c_stride, const QS8GemmOutput& out) {
+  const RequantOutAvx512 ro = requant_out_avx512(out.zero_point, out.qmin, out.qmax);
+  const size_t block_bytes = kLayout.block_bytes(kc);
+  const auto* block = static_cast<const uint8_t*>(w);
+  for (size_t n = 0; n < nc; n += kNr, block += block_bytes, c += kNr) {
+    const size_t ncb = nc - n < kNr ? nc - n : kNr;
+    switch (mr) {
+      case 1: tile<1>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 2: tile<2>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 3: tile<3>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 4: tile<4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 5: tile<5>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 6: tile<6>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 7: tile<7>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      default: tile<8>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+    }
+  }
+}
+
+}  // namespace octet

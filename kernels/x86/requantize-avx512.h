@@ -1,0 +1,69 @@
+// The requantization rule of docs/QUANTIZATION.md on 16 int32 lanes, AVX-512F:
+//   y = clamp(round(acc * m0 * 2^-shift), qmin - Z, qmax - Z) + Z
+// with one 64-bit rounding shift (ties toward +inf), exactly
+// kernels/reference/requantize.h. Include only from files compiled with
+// -mavx512f -mavx512bw (-mavx512vl). Everything here has internal linkage, so files
+// built with different flags never share a definition.
+#pragma once
+
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace octet {
+namespace {
+
+// Per-channel constants of 16 output channels, computed once per tile.
+struct RequantLanesAvx512 {
+  __m512i m0_even, m0_odd;    // multipliers in the low half of each 64-bit lane
+  __m512i sh_even, sh_odd;    // shifts as 64-bit lanes
+  __m512i rnd_even, rnd_odd;  // 2^(shift - 1)
+};
+
+// Uniform output constants: clamp bounds relative to the zero point.
+struct RequantOutAvx512 {
+  __m512i lo, hi;  // int64 lanes: qmin - Z, qmax - Z
+  __m512i zp;      // int32 lanes: Z
+};
+
+inline RequantLanesAvx512 requant_lanes_avx512(const int32_t* m0, const int32_t* shift) {
+  const __m512i m = _mm512_loadu_si512(m0);
+  const __m512i s = _mm512_loadu_si512(shift);
+  const __m512i one = _mm512_set1_epi64(1);
+  RequantLanesAvx512 r;
+  r.m0_even = m;
+  r.m0_odd = _mm512_srli_epi64(m, 32);
+  r.sh_even = _mm512_and_si512(s, _mm512_set1_epi64(0xffffffff));
+  r.sh_odd = _mm512_srli_epi64(s, 32);
+  r.rnd_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.sh_even, one));
+  r.rnd_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(r.sh_odd, one));
+  return r;
+}
+
+inline RequantOutAvx512 requant_out_avx512(int32_t zero_point, int32_t qmin, int32_t qmax) {
+  RequantOutAvx512 o;
+  o.lo = _mm512_set1_epi64(int64_t{qmin} - zero_point);
+  o.hi = _mm512_set1_epi64(int64_t{qmax} - zero_point);
+  o.zp = _mm512_set1_epi32(zero_point);
+  return o;
+}
+
+// 16 accumulators -> 16 int32 results in [qmin, qmax].
+inline __m512i requant_avx512(__m512i acc, const RequantLanesAvx512& r, const RequantOutAvx512& o) {
+  // vpmuldq multiplies the signed low 32 bits of each 64-bit lane: even channels
+  // directly, odd channels after a 32-bit shift down.
+  __m512i pe = _mm512_mul_epi32(acc, r.m0_even);
+  __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), r.m0_odd);
+  pe = _mm512_srav_epi64(_mm512_add_epi64(pe, r.rnd_even), r.sh_even);
+  po = _mm512_srav_epi64(_mm512_add_epi64(po, r.rnd_odd), r.sh_odd);
+  pe = _mm512_min_epi64(_mm512_max_epi64(pe, o.lo), o.hi);
+  po = _mm512_min_epi64(_mm512_max_epi64(po, o.lo), o.hi);
+  const __m512i y = _mm512_mask_blend_epi32(0xAAAA, pe, _mm512_slli_epi64(po, 32));
+  return _mm512_add_epi32(y, o.zp);
+}
+
+// 16 results in [-128, 127] -> 16 bytes.
+inline __m128i requant_pack_avx512(__m512i y) { return _mm512_cvtsepi32_epi8(y); }
+
+}  // namespace
+}  // namespace octet

@@ -1,0 +1,39 @@
+// The SIMD forms of int8 Conv2D and FullyConnected, created by create_conv2d /
+// create_fully_connected (conv2d.cc) after their checks pass. Each create function
+// returns Ok with *out left null when the model's kernel path has no kernel for the
+// layer; the reference operator then runs it.
+#pragma once
+
+#include <memory>
+
+#include "kernels/reference/conv-shape.h"
+#include "runtime/ops/op_util.h"
+
+namespace octet::rt {
+
+// A checked int8 convolution: shape, constant weights (OHWI) and bias (may be
+// null), input zero point, and the output requantization (m0/shift per channel or
+// one, output zero point and clamp). `table` and the pointers in `rq` are valid only
+// during the create call: an operator copies what it keeps (into its packed weights).
+struct QS8ConvParams {
+  ConvShape shape;
+  const int8_t* weights = nullptr;
+  const int32_t* bias = nullptr;
+  int32_t input_zero_point = 0;
+  const RequantTable* table = nullptr;
+  RequantParams rq;
+};
+
+// groups == 1: im2col + GEMM, or GEMM straight on NHWC for 1x1 stride-1 layers
+// (conv2d_gemm.cc).
+Status create_conv2d_gemm(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
+
+// groups == in_c == out_c (depthwise) (conv2d_depthwise.cc).
+Status create_conv2d_depthwise(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
+
+// int8 fully connected: rows x k input, (n, k) weights (conv2d_gemm.cc).
+Status create_fully_connected_gemm(const OpBuildContext& c, size_t rows, size_t k, size_t n, const int8_t* weights,
+                                   const int32_t* bias, int32_t input_zero_point, const RequantTable& table,
+                                   const RequantParams& rq, std::unique_ptr<Operator>* out);
+
+}  // namespace octet::rt

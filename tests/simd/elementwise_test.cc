@@ -1,0 +1,2 @@
+// (placeholder: filled by its kernel family)
+#include <gtest/gtest.h>
