@@ -12,7 +12,7 @@ QS8GemmConfig qs8_gemm_config(KernelPath path) {
       c = {"qs8_gemm_8x32c4__avx512vnni", qs8_gemm_8x32c4__avx512vnni, 8, {32, false, true}};
       break;
     case KernelPath::kAvxVnni:
-      c = {"qs8_gemm_4x16c4__avxvnni", qs8_gemm_4x16c4__avxvnni, 4, {16, false, true}};
+      c = {"qs8_gemm_6x16c4__avxvnni", qs8_gemm_6x16c4__avxvnni, 6, {16, false, true}};
       break;
     case KernelPath::kAvx512bw:
       c = {"qs8_gemm_8x32c2__avx512bw", qs8_gemm_8x32c2__avx512bw, 8, {32, true, false}};

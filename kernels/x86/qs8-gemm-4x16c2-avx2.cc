@@ -36,42 +36,55 @@ inline void store_bytes(int8_t* out, __m128i y, size_t n) {
   }
 }
 
+// Accumulators are named variables, not an array: GCC 12 shuffles an array of
+// vectors between registers on every iteration.
+#define OCTET_ROWS(X) X(0) X(1) X(2) X(3)
+
 template <int MR>
 void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t* block, int8_t* c, size_t c_stride,
           const RequantOutAvx2& ro) {
   const auto* header = reinterpret_cast<const int32_t*>(block);
-  __m256i acc[MR][2];
   const __m256i bias0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(header));
   const __m256i bias1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(header + 8));
-#pragma GCC unroll 4
-  for (int i = 0; i < MR; ++i) {
-    acc[i][0] = bias0;
-    acc[i][1] = bias1;
-  }
+#define OCTET_DECLARE(r)                         \
+  __m256i acc##r##0 = bias0, acc##r##1 = bias1; \
+  const int8_t* a##r = a + (MR > r ? r : 0) * a_stride;
+  OCTET_ROWS(OCTET_DECLARE)
+#undef OCTET_DECLARE
   const auto* w = reinterpret_cast<const __m256i*>(block + kLayout.header_bytes());
-  const auto step = [&](size_t k, size_t n) {
-    const __m256i w00 = _mm256_loadu_si256(w), w01 = _mm256_loadu_si256(w + 1);  // pair 0
-    const __m256i w10 = _mm256_loadu_si256(w + 2), w11 = _mm256_loadu_si256(w + 3);  // pair 1
-#pragma GCC unroll 4
-    for (int i = 0; i < MR; ++i) {
-      __m256i p01, p23;
-      broadcast_pairs(a + i * a_stride + k, n, &p01, &p23);
-      acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_add_epi32(_mm256_madd_epi16(p01, w00), _mm256_madd_epi16(p23, w10)));
-      acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_add_epi32(_mm256_madd_epi16(p01, w01), _mm256_madd_epi16(p23, w11)));
-    }
+#define OCTET_STEP(r)                                                                                              \
+  if constexpr (MR > r) {                                                                                          \
+    __m256i p01, p23;                                                                                               \
+    broadcast_pairs(a##r + k, n, &p01, &p23);                                                                      \
+    acc##r##0 = _mm256_add_epi32(acc##r##0, _mm256_add_epi32(_mm256_madd_epi16(p01, w00), _mm256_madd_epi16(p23, w10))); \
+    acc##r##1 = _mm256_add_epi32(acc##r##1, _mm256_add_epi32(_mm256_madd_epi16(p01, w01), _mm256_madd_epi16(p23, w11))); \
+  }
+#define OCTET_GROUP \
+    const __m256i w00 = _mm256_loadu_si256(w), w01 = _mm256_loadu_si256(w + 1); /* pair 0 */ \
+    const __m256i w10 = _mm256_loadu_si256(w + 2), w11 = _mm256_loadu_si256(w + 3); /* pair 1 */ \
+    OCTET_ROWS(OCTET_STEP) \
     w += 4;
-  };
   size_t k = 0;
-  for (; k + 4 <= kc; k += 4) step(k, 4);
-  if (k < kc) step(k, kc - k);  // the last group meets zero weights beyond kc
+  for (; k + 4 <= kc; k += 4) {
+    const size_t n = 4;
+    OCTET_GROUP
+  }
+  if (k < kc) {
+    const size_t n = kc - k;  // the last group meets zero weights beyond kc
+    OCTET_GROUP
+  }
+#undef OCTET_GROUP
+#undef OCTET_STEP
   const RequantLanesAvx2 r0 = requant_lanes_avx2(header + kNr, header + 2 * kNr);
   const RequantLanesAvx2 r1 = requant_lanes_avx2(header + kNr + 8, header + 2 * kNr + 8);
-#pragma GCC unroll 4
-  for (int i = 0; i < MR; ++i) {
-    const __m128i y = requant_pack16_avx2(requant_avx2(acc[i][0], r0, ro), requant_avx2(acc[i][1], r1, ro));
-    store_bytes(c + i * c_stride, y, nc);
+#define OCTET_STORE(r)                                                                                              \
+  if constexpr (MR > r) {                                                                                           \
+    store_bytes(c + r * c_stride, requant_pack16_avx2(requant_avx2(acc##r##0, r0, ro), requant_avx2(acc##r##1, r1, ro)), nc); \
   }
+  OCTET_ROWS(OCTET_STORE)
+#undef OCTET_STORE
 }
+#undef OCTET_ROWS
 
 }  // namespace
 

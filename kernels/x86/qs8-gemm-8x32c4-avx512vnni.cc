@@ -22,52 +22,59 @@ inline __m512i broadcast4(const int8_t* p, size_t n) {
   return _mm512_set1_epi32(v);
 }
 
+// Accumulators are named variables, not an array: GCC 12 shuffles an array of
+// vectors between registers on every iteration.
+#define OCTET_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+
+// vpdpbusd in place. GCC 12 models the intrinsic as a three-source operation and
+// copies every accumulator once per use (PR target/94237-like register shuffles),
+// which halves the rate; the asm keeps the accumulator tied.
+inline void dpbusd(__m512i& acc, __m512i x, __m512i w) { __asm__("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w)); }
+
 template <int MR>
 void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t* block, int8_t* c, size_t c_stride,
           const RequantOutAvx512& ro) {
   const auto* header = reinterpret_cast<const int32_t*>(block);
-  __m512i acc[MR][2];
   const __m512i bias0 = _mm512_loadu_si512(header), bias1 = _mm512_loadu_si512(header + 16);
-#pragma GCC unroll 8
-  for (int i = 0; i < MR; ++i) {
-    acc[i][0] = bias0;
-    acc[i][1] = bias1;
-  }
+#define OCTET_DECLARE(r)                     \
+  __m512i acc##r##0 = bias0, acc##r##1 = bias1; \
+  const int8_t* a##r = a + (MR > r ? r : 0) * a_stride;
+  OCTET_ROWS(OCTET_DECLARE)
+#undef OCTET_DECLARE
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
   const int8_t* w = reinterpret_cast<const int8_t*>(block + kLayout.header_bytes());
+#define OCTET_STEP(r)                                                 \
+  if constexpr (MR > r) {                                             \
+    const __m512i x = _mm512_xor_si512(broadcast4(a##r + k, n), flip); \
+    dpbusd(acc##r##0, x, w0);                                         \
+    dpbusd(acc##r##1, x, w1);                                         \
+  }
   size_t k = 0;
   for (; k + 4 <= kc; k += 4, w += 128) {
+    const size_t n = 4;
     const __m512i w0 = _mm512_loadu_si512(w), w1 = _mm512_loadu_si512(w + 64);
-#pragma GCC unroll 8
-    for (int i = 0; i < MR; ++i) {
-      const __m512i x = _mm512_xor_si512(broadcast4(a + i * a_stride + k, 4), flip);
-      acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], x, w0);
-      acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], x, w1);
-    }
+    OCTET_ROWS(OCTET_STEP)
   }
   if (k < kc) {
     // The last group: bytes beyond kc meet zero weights.
+    const size_t n = kc - k;
     const __m512i w0 = _mm512_loadu_si512(w), w1 = _mm512_loadu_si512(w + 64);
-#pragma GCC unroll 8
-    for (int i = 0; i < MR; ++i) {
-      const __m512i x = _mm512_xor_si512(broadcast4(a + i * a_stride + k, kc - k), flip);
-      acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], x, w0);
-      acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], x, w1);
-    }
+    OCTET_ROWS(OCTET_STEP)
   }
+#undef OCTET_STEP
   const RequantLanesAvx512 r0 = requant_lanes_avx512(header + kNr, header + 2 * kNr);
   const RequantLanesAvx512 r1 = requant_lanes_avx512(header + kNr + 16, header + 2 * kNr + 16);
   const __mmask16 m0 = nc >= 16 ? __mmask16(0xffff) : __mmask16((1u << nc) - 1);
   const __mmask16 m1 = nc >= 32 ? __mmask16(0xffff) : nc <= 16 ? __mmask16(0) : __mmask16((1u << (nc - 16)) - 1);
-#pragma GCC unroll 8
-  for (int i = 0; i < MR; ++i) {
-    int8_t* out = c + i * c_stride;
-    const __m128i y0 = requant_pack_avx512(requant_avx512(acc[i][0], r0, ro));
-    const __m128i y1 = requant_pack_avx512(requant_avx512(acc[i][1], r1, ro));
-    _mm_mask_storeu_epi8(out, m0, y0);
-    _mm_mask_storeu_epi8(out + 16, m1, y1);
+#define OCTET_STORE(r)                                                                                \
+  if constexpr (MR > r) {                                                                             \
+    _mm_mask_storeu_epi8(c + r * c_stride, m0, requant_pack_avx512(requant_avx512(acc##r##0, r0, ro)));      \
+    _mm_mask_storeu_epi8(c + r * c_stride + 16, m1, requant_pack_avx512(requant_avx512(acc##r##1, r1, ro))); \
   }
+  OCTET_ROWS(OCTET_STORE)
+#undef OCTET_STORE
 }
+#undef OCTET_ROWS
 
 }  // namespace
 

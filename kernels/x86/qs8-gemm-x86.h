@@ -8,7 +8,7 @@ namespace octet {
 
 void qs8_gemm_8x32c4__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
                                  int8_t* c, size_t c_stride, const QS8GemmOutput& out);
-void qs8_gemm_4x16c4__avxvnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
+void qs8_gemm_6x16c4__avxvnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
                               int8_t* c, size_t c_stride, const QS8GemmOutput& out);
 void qs8_gemm_8x32c2__avx512bw(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
                                int8_t* c, size_t c_stride, const QS8GemmOutput& out);
