@@ -10,6 +10,7 @@ KernelTable build(KernelPath path) {
   t.gemm = qs8_gemm_config(path);
   t.dwconv = qs8_dwconv_config(path);
   t.elementwise = qs8_elementwise_config(path);
+  t.quantize = qs8_quantize_config(path);
   return t;
 }
 

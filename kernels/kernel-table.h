@@ -6,6 +6,7 @@
 #include "kernels/qs8-dwconv-config.h"
 #include "kernels/qs8-elementwise-config.h"
 #include "kernels/qs8-gemm-config.h"
+#include "kernels/qs8-quantize-config.h"
 
 namespace octet {
 
@@ -14,6 +15,7 @@ struct KernelTable {
   QS8GemmConfig gemm;
   QS8DwConvConfig dwconv;
   QS8ElementwiseConfig elementwise;
+  QS8QuantizeConfig quantize;
 };
 
 // The table of a path (static storage, built on first use, thread-safe). Whether

@@ -1,6 +1,7 @@
 // Quantize (float -> int8) and Dequantize (int8 -> float) at float-region borders.
 #include <new>
 
+#include "kernels/qs8-quantize-config.h"
 #include "kernels/reference/qs8-quantize-reference.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
@@ -15,9 +16,20 @@ class Quantize final : public Operator {
   size_t n = 0;
   float scale = 1;
   int32_t zero_point = 0;
+  qs8_quantize_fn quantize = qs8_quantize__reference;
+  qs8_dequantize_fn dequantize = qs8_dequantize__reference;
   void run(const ExecContext& ctx) const override {
-    if (to_int8) qs8_quantize__reference(n, ctx.tensor<const float>(inputs[0]), scale, zero_point, ctx.tensor<int8_t>(outputs[0]));
-    else qs8_dequantize__reference(n, ctx.tensor<const int8_t>(inputs[0]), scale, zero_point, ctx.tensor<float>(outputs[0]));
+    // Element-wise: any split gives the same bytes.
+    const size_t tile = 16384;
+    if (to_int8) {
+      const auto* x = ctx.tensor<const float>(inputs[0]);
+      auto* y = ctx.tensor<int8_t>(outputs[0]);
+      parallel_for(ctx.pool, n, tile, [&](size_t b, size_t e) { quantize(e - b, x + b, scale, zero_point, y + b); });
+    } else {
+      const auto* x = ctx.tensor<const int8_t>(inputs[0]);
+      auto* y = ctx.tensor<float>(outputs[0]);
+      parallel_for(ctx.pool, n, tile, [&](size_t b, size_t e) { dequantize(e - b, x + b, scale, zero_point, y + b); });
+    }
   }
 };
 
@@ -38,6 +50,12 @@ Status create(const OpBuildContext& c, bool to_int8, std::unique_ptr<Operator>* 
   op->zero_point = q.zero_point();
   op->type = to_int8 ? "Quantize" : "Dequantize";
   op->kernel = to_int8 ? "qs8_quantize__reference" : "qs8_dequantize__reference";
+  const QS8QuantizeConfig& k = c.kernels->quantize;
+  if (k.quantize != nullptr) {
+    op->quantize = k.quantize;
+    op->dequantize = k.dequantize;
+    op->kernel = to_int8 ? k.quantize_name : k.dequantize_name;
+  }
   *out = std::move(op);
   return Status::Ok();
 }
