@@ -1,0 +1,39 @@
+#include "kernels/pack/qs8-dwconv-pack.h"
+
+#include <cstring>
+
+namespace octet {
+
+void qs8_dwconv_pack(const QS8DwConvLayout& l, size_t channels, const int8_t* weights, const int32_t* bias,
+                     int32_t input_zero_point, const int32_t* m0, const int32_t* shift, bool per_channel, void* out) {
+  const size_t taps = static_cast<size_t>(l.kernel_h) * l.kernel_w;
+  const size_t tile = static_cast<size_t>(l.tile);
+  auto* block = static_cast<uint8_t*>(out);
+  std::memset(block, 0, l.packed_bytes(channels));
+  for (size_t c0 = 0; c0 < channels; c0 += tile, block += l.block_bytes()) {
+    auto* b = reinterpret_cast<int32_t*>(block);
+    auto* w16 = reinterpret_cast<int16_t*>(block + l.header_bytes());
+    for (size_t p = 0; p < tile; ++p) {
+      const size_t c = c0 + static_cast<size_t>(l.channel_of(static_cast<int>(p)));
+      // Padded lanes: zero weights and bias, the last channel's (valid) multiplier.
+      const size_t cq = c < channels ? c : channels - 1;
+      b[tile + p] = m0[per_channel ? cq : 0];
+      b[2 * tile + p] = shift[per_channel ? cq : 0];
+      if (c >= channels) continue;
+      const int8_t* wc = weights + c * taps;
+      uint32_t sum = 0;
+      for (size_t t = 0; t < taps; ++t) sum += static_cast<uint32_t>(static_cast<int32_t>(wc[t]));
+      b[p] = static_cast<int32_t>(static_cast<uint32_t>(bias != nullptr ? bias[c] : 0) -
+                                  static_cast<uint32_t>(input_zero_point) * sum);
+      for (int j = 0; j < l.row_pairs(); ++j) {
+        for (int kx = 0; kx < l.kernel_w; ++kx) {
+          int16_t* lane = w16 + ((static_cast<size_t>(j) * l.kernel_w + kx) * tile + p) * 2;
+          lane[0] = wc[static_cast<size_t>(2 * j) * l.kernel_w + kx];
+          lane[1] = 2 * j + 1 < l.kernel_h ? wc[static_cast<size_t>(2 * j + 1) * l.kernel_w + kx] : 0;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace octet
