@@ -2,12 +2,74 @@
 #include <new>
 
 #include "kernels/reference/qs8-binary-reference.h"
+#include "runtime/ops/lut_util.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
 namespace octet::rt {
 
 namespace {
+
+// The broadcast as runs for the SIMD kernels: output dims of size 1 dropped and
+// neighbours merged where both operands stay contiguous, the last dim being the run.
+// Along a run each operand has stride 1 or 0 (it repeats one value there), never
+// both 0.
+struct BroadcastRuns {
+  int outer_rank = 0;
+  int64_t outer_dims[kMaxRank] = {};
+  int64_t a_strides[kMaxRank] = {};
+  int64_t b_strides[kMaxRank] = {};
+  size_t run = 1;
+  bool a_repeats = false, b_repeats = false;
+};
+
+BroadcastRuns make_runs(const BroadcastShape& bs) {
+  BroadcastRuns r;
+  int rank = 0;
+  int64_t dims[kMaxRank] = {}, as[kMaxRank] = {}, bst[kMaxRank] = {};
+  for (int d = 0; d < bs.rank; ++d) {
+    const int64_t n = bs.out_dims[d], sa = bs.a_strides[d], sb = bs.b_strides[d];
+    if (n == 1) continue;
+    if (rank > 0 && as[rank - 1] == sa * n && bst[rank - 1] == sb * n) {
+      dims[rank - 1] *= n;  // contiguous with the dim before: one dim
+      as[rank - 1] = sa;
+      bst[rank - 1] = sb;
+      continue;
+    }
+    dims[rank] = n;
+    as[rank] = sa;
+    bst[rank] = sb;
+    ++rank;
+  }
+  if (rank == 0) {  // one element
+    dims[0] = 1;
+    as[0] = bst[0] = 1;
+    rank = 1;
+  }
+  r.run = static_cast<size_t>(dims[rank - 1]);
+  r.a_repeats = as[rank - 1] == 0;
+  r.b_repeats = bst[rank - 1] == 0;
+  r.outer_rank = rank - 1;
+  for (int d = 0; d < rank - 1; ++d) {
+    r.outer_dims[d] = dims[d];
+    r.a_strides[d] = as[d];
+    r.b_strides[d] = bst[d];
+  }
+  return r;
+}
+
+// Offsets of a and b at the start of run `o` (row-major over the outer dims).
+inline void run_offsets(const BroadcastRuns& r, size_t o, size_t* ia, size_t* ib) {
+  int64_t a = 0, b = 0;
+  for (int d = r.outer_rank - 1; d >= 0; --d) {
+    const int64_t i = static_cast<int64_t>(o % static_cast<size_t>(r.outer_dims[d]));
+    o /= static_cast<size_t>(r.outer_dims[d]);
+    a += i * r.a_strides[d];
+    b += i * r.b_strides[d];
+  }
+  *ia = static_cast<size_t>(a);
+  *ib = static_cast<size_t>(b);
+}
 
 class Binary final : public Operator {
  public:
@@ -19,12 +81,51 @@ class Binary final : public Operator {
   QMinMaxParams minmax;
   BinaryOp float_op = BinaryOp::kAdd;
   float out_min = 0, out_max = 0;
+  // The path's kernels (null on the reference path and for Maximum / Minimum).
+  qs8_vadd_fn vadd = nullptr;
+  qs8_vaddc_fn vaddc = nullptr;
+  qs8_vmul_fn vmul = nullptr;
+  qs8_vmulc_fn vmulc = nullptr;
+  BroadcastRuns runs;
+  QAddParams add_swapped;  // a and b exchanged, for runs where a repeats
+  QMulParams mul_swapped;
+  size_t total = 0;
+
+  // Output elements [begin, end): whole or partial runs.
+  void run_simd(const int8_t* a, const int8_t* b, int8_t* y, size_t begin, size_t end) const {
+    const size_t n = runs.run;
+    size_t o = begin / n, off = begin % n;
+    while (begin < end) {
+      const size_t len = n - off < end - begin ? n - off : end - begin;
+      size_t ia = 0, ib = 0;
+      run_offsets(runs, o, &ia, &ib);
+      const int8_t* pa = a + ia + (runs.a_repeats ? 0 : off);
+      const int8_t* pb = b + ib + (runs.b_repeats ? 0 : off);
+      int8_t* py = y + begin;
+      if (vadd != nullptr) {
+        if (runs.b_repeats) vaddc(len, pa, *pb, add, py);
+        else if (runs.a_repeats) vaddc(len, pb, *pa, add_swapped, py);
+        else vadd(len, pa, pb, add, py);
+      } else {
+        if (runs.b_repeats) vmulc(len, pa, *pb, mul, py);
+        else if (runs.a_repeats) vmulc(len, pb, *pa, mul_swapped, py);
+        else vmul(len, pa, pb, mul, py);
+      }
+      begin += len;
+      ++o;
+      off = 0;
+    }
+  }
 
   void run(const ExecContext& ctx) const override {
     if (quantized) {
       const auto* a = ctx.tensor<const int8_t>(inputs[0]);
       const auto* b = ctx.tensor<const int8_t>(inputs[1]);
       auto* y = ctx.tensor<int8_t>(outputs[0]);
+      if (vadd != nullptr || vmul != nullptr) {
+        parallel_for(ctx.pool, total, kElementwiseTile, [&](size_t begin, size_t end) { run_simd(a, b, y, begin, end); });
+        return;
+      }
       switch (kind) {
         case fb::BinaryKind::MUL: qs8_mul__reference(bs, a, b, mul, y); break;
         case fb::BinaryKind::MAXIMUM: qs8_maximum__reference(bs, a, b, minmax, y); break;
@@ -74,6 +175,8 @@ Status create_binary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   std::vector<int64_t> expect(op->bs.out_dims, op->bs.out_dims + op->bs.rank);
   if (expect != y.shape) return c.error() << "output shape " << shape_string(y.shape) << ", expected " << shape_string(expect);
   op->type = kNames[kind];
+  op->runs = make_runs(op->bs);
+  op->total = static_cast<size_t>(y.elements);
   if (a.type == DType::kInt8) {
     op->quantized = true;
     int32_t qmin = -128, qmax = 127;
@@ -89,6 +192,14 @@ Status create_binary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
           return c.error(OCTET_UNSUPPORTED) << "scale ratio of Mul too large";
         }
         op->kernel = "qs8_mul__reference";
+        if (c.kernels != nullptr && c.kernels->elementwise.vmul != nullptr) {
+          op->vmul = c.kernels->elementwise.vmul;
+          op->vmulc = c.kernels->elementwise.vmulc;
+          op->kernel = c.kernels->elementwise.vmul_name;
+          op->mul_swapped = op->mul;
+          op->mul_swapped.a_zero_point = op->mul.b_zero_point;
+          op->mul_swapped.b_zero_point = op->mul.a_zero_point;
+        }
         break;
       case fb::BinaryKind::MAXIMUM:
       case fb::BinaryKind::MINIMUM:
@@ -104,6 +215,15 @@ Status create_binary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
           return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio exceeds " << kMaxAddScaleRatio;
         }
         op->kernel = "qs8_add__reference";
+        if (c.kernels != nullptr && c.kernels->elementwise.vadd != nullptr) {
+          op->vadd = c.kernels->elementwise.vadd;
+          op->vaddc = c.kernels->elementwise.vaddc;
+          op->kernel = c.kernels->elementwise.vadd_name;
+          // bias + a * A + b * B is symmetric in (a, A) and (b, B).
+          op->add_swapped = op->add;
+          op->add_swapped.a_multiplier = op->add.b_multiplier;
+          op->add_swapped.b_multiplier = op->add.a_multiplier;
+        }
         break;
     }
   } else {

@@ -1,8 +1,10 @@
 // Concat (requantizing int8 inputs whose quantization differs from the output's)
 // and Requantize.
 #include <new>
+#include <string>
 
 #include "kernels/reference/qs8-requantize-reference.h"
+#include "runtime/ops/lut_util.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
@@ -10,12 +12,23 @@ namespace octet::rt {
 
 namespace {
 
+// The reference's requantization of every byte value: a change of quantization is a
+// function of the byte alone, so the SIMD paths look it up.
+void requantize_table(const QRequantizeParams& p, int8_t table[256]) {
+  int8_t in[256];
+  for (int i = 0; i < 256; ++i) in[i] = static_cast<int8_t>(i - 128);
+  qs8_requantize__reference(256, in, p, table);
+}
+
 class Concat final : public Operator {
  public:
   size_t outer = 0;
   std::vector<size_t> inner_bytes;
   std::vector<bool> needs_requant;
   std::vector<QRequantizeParams> requant;
+  x8_lut_fn lut = nullptr;  // the path's lookup; null: the reference kernel
+  std::vector<int8_t> tables;  // 256 per input (used where needs_requant)
+  std::string kernel_name;
 
   void run(const ExecContext& ctx) const override {
     // Rows of each input go to their slot of each output row; inputs whose
@@ -28,7 +41,9 @@ class Concat final : public Operator {
       for (size_t r = 0; r < outer; ++r) {
         const auto* src = static_cast<const uint8_t*>(ctx.data[inputs[i]]) + r * inner_bytes[i];
         uint8_t* dst = y + r * row_bytes + col;
-        if (needs_requant[i]) {
+        if (needs_requant[i] && lut != nullptr) {
+          lut(inner_bytes[i], reinterpret_cast<const int8_t*>(src), tables.data() + 256 * i, reinterpret_cast<int8_t*>(dst));
+        } else if (needs_requant[i]) {
           qs8_requantize__reference(inner_bytes[i], reinterpret_cast<const int8_t*>(src), requant[i], reinterpret_cast<int8_t*>(dst));
         } else {
           x_concat__reference(1, 1, reinterpret_cast<const void* const*>(&src), &inner_bytes[i], dst);
@@ -43,8 +58,11 @@ class Requantize final : public Operator {
  public:
   QRequantizeParams params;
   size_t n = 0;
+  x8_lut_fn lut = nullptr;  // the path's lookup; null: the reference kernel
+  int8_t table[256] = {};
   void run(const ExecContext& ctx) const override {
-    qs8_requantize__reference(n, ctx.tensor<const int8_t>(inputs[0]), params, ctx.tensor<int8_t>(outputs[0]));
+    if (lut != nullptr) run_lut(ctx, lut, n, ctx.tensor<const int8_t>(inputs[0]), table, ctx.tensor<int8_t>(outputs[0]));
+    else qs8_requantize__reference(n, ctx.tensor<const int8_t>(inputs[0]), params, ctx.tensor<int8_t>(outputs[0]));
   }
 };
 
@@ -92,6 +110,16 @@ Status create_concat(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   if (total != y.shape[axis]) return c.error() << "inputs add up to " << total << " along axis " << axis << ", output has " << y.shape[axis];
   op->type = "Concat";
   op->kernel = y.type == DType::kInt8 ? "qs8_requantize__reference+x_concat__reference" : "x_concat__reference";
+  const LutKernel lut = choose_lut(c.kernels);
+  if (y.type == DType::kInt8 && lut.fn != nullptr) {
+    op->lut = lut.fn;
+    op->tables.assign(256 * c.inputs.size(), 0);
+    for (size_t i = 0; i < c.inputs.size(); ++i) {
+      if (op->needs_requant[i]) requantize_table(op->requant[i], op->tables.data() + 256 * i);
+    }
+    op->kernel_name = std::string(lut.name) + "+x_concat__reference";
+    op->kernel = op->kernel_name.c_str();
+  }
   *out = std::move(op);
   return Status::Ok();
 }
@@ -112,6 +140,12 @@ Status create_requantize(const OpBuildContext& c, std::unique_ptr<Operator>* out
   op->n = x.elements;
   op->type = "Requantize";
   op->kernel = "qs8_requantize__reference";
+  const LutKernel lut = choose_lut(c.kernels);
+  if (lut.fn != nullptr) {
+    requantize_table(op->params, op->table);
+    op->lut = lut.fn;
+    op->kernel = lut.name;
+  }
   *out = std::move(op);
   return Status::Ok();
 }

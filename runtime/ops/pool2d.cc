@@ -2,12 +2,25 @@
 #include <new>
 
 #include "kernels/reference/qs8-pool-reference.h"
+#include "runtime/ops/lut_util.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
 namespace octet::rt {
 
 namespace {
+
+// The window of output index o along one axis clipped to [0, in): first input index
+// and number of taps.
+inline void clip_window(int o, int stride, int pad, int kernel, int dilation, int in, int* first, int* taps) {
+  const int start = o * stride - pad;
+  int k0 = 0;
+  if (start < 0) k0 = (-start + dilation - 1) / dilation;
+  int k1 = kernel;  // one past the last tap inside the image
+  if (start + (kernel - 1) * dilation >= in) k1 = start >= in ? 0 : (in - 1 - start) / dilation + 1;
+  *first = start + k0 * dilation;
+  *taps = k1 > k0 ? k1 - k0 : 0;
+}
 
 class Pool2D final : public Operator {
  public:
@@ -19,8 +32,54 @@ class Pool2D final : public Operator {
   std::vector<QuantizedMultiplier> multipliers;
   QAvgPoolParams avg;
   float out_min = 0, out_max = 0;
+  qs8_maxpool_fn maxpool = nullptr;  // the path's kernels; null: the reference kernels
+  qs8_avgpool_fn avgpool = nullptr;
+
+  // Output rows [begin, end) of batch * out_h.
+  void run_rows(const int8_t* x, int8_t* y, size_t begin, size_t end) const {
+    const ConvShape& s = shape;
+    const size_t c = static_cast<size_t>(s.in_c);
+    for (size_t row = begin; row < end; ++row) {
+      const int n = static_cast<int>(row / s.out_h), oy = static_cast<int>(row % s.out_h);
+      int iy = 0, rows = 0;
+      clip_window(oy, s.stride_h, s.pad_top, s.kernel_h, s.dilation_h, s.in_h, &iy, &rows);
+      int8_t* out = y + row * s.out_w * c;
+      for (int ox = 0; ox < s.out_w; ++ox, out += c) {
+        int ix = 0, cols = 0;
+        clip_window(ox, s.stride_w, s.pad_left, s.kernel_w, s.dilation_w, s.in_w, &ix, &cols);
+        QS8PoolWindow w;
+        w.rows = rows > 0 && cols > 0 ? static_cast<size_t>(rows) : 0;
+        w.cols = static_cast<size_t>(cols);
+        w.row_stride = static_cast<size_t>(s.dilation_h) * s.in_w * c;
+        w.col_stride = static_cast<size_t>(s.dilation_w) * c;
+        w.x = x + ((static_cast<size_t>(n) * s.in_h + (w.rows ? iy : 0)) * s.in_w + (w.rows ? ix : 0)) * c;
+        if (max) {
+          maxpool(w, c, qmin, qmax, out);
+        } else {
+          const int count = static_cast<int>(w.rows * w.cols);
+          const int divisor = count_include_pad ? s.kernel_h * s.kernel_w : count;
+          QS8AvgPoolPixel p;
+          p.input_zero_point = avg.input_zero_point;
+          p.m = multipliers[divisor > 0 ? divisor : 1];  // no pixel: the sum 0 gives clamp(zo)
+          p.output_zero_point = avg.output_zero_point;
+          p.qmin = avg.qmin;
+          p.qmax = avg.qmax;
+          avgpool(w, c, p, out);
+        }
+      }
+    }
+  }
 
   void run(const ExecContext& ctx) const override {
+    if (quantized && (max ? maxpool != nullptr : avgpool != nullptr)) {
+      const auto* x = ctx.tensor<const int8_t>(inputs[0]);
+      auto* y = ctx.tensor<int8_t>(outputs[0]);
+      const size_t row_work = static_cast<size_t>(shape.out_w) * shape.in_c * shape.kernel_h * shape.kernel_w;
+      const size_t tile = row_work >= kElementwiseTile ? 1 : kElementwiseTile / (row_work + 1) + 1;
+      parallel_for(ctx.pool, static_cast<size_t>(shape.batch) * shape.out_h, tile,
+                   [&](size_t b, size_t e) { run_rows(x, y, b, e); });
+      return;
+    }
     if (quantized) {
       const auto* x = ctx.tensor<const int8_t>(inputs[0]);
       auto* y = ctx.tensor<int8_t>(outputs[0]);
@@ -40,7 +99,36 @@ class GlobalAveragePool final : public Operator {
   size_t batch = 0, hw = 0, channels = 0;
   bool quantized = false;
   QGlobalAvgPoolParams params;
+  qs8_avgpool_fn avgpool = nullptr;  // the path's kernel; null: the reference kernel
+  static constexpr size_t kChannelBlock = 64;
   void run(const ExecContext& ctx) const override {
+    if (quantized && avgpool != nullptr) {
+      const auto* x = ctx.tensor<const int8_t>(inputs[0]);
+      auto* y = ctx.tensor<int8_t>(outputs[0]);
+      QS8AvgPoolPixel p;
+      p.input_zero_point = params.input_zero_point;
+      p.m = params.multiplier;
+      p.output_zero_point = params.output_zero_point;
+      p.qmin = params.qmin;
+      p.qmax = params.qmax;
+      // Tasks of one image and a block of channels.
+      const size_t blocks = (channels + kChannelBlock - 1) / kChannelBlock;
+      const size_t tile = hw * kChannelBlock >= kElementwiseTile ? 1 : blocks * batch;
+      parallel_for(ctx.pool, batch * blocks, tile, [&](size_t b, size_t e) {
+        for (size_t t = b; t < e; ++t) {
+          const size_t n = t / blocks, c0 = (t % blocks) * kChannelBlock;
+          const size_t nc = channels - c0 < kChannelBlock ? channels - c0 : kChannelBlock;
+          QS8PoolWindow w;
+          w.x = x + n * hw * channels + c0;
+          w.rows = hw;
+          w.cols = 1;
+          w.row_stride = channels;
+          w.col_stride = channels;
+          avgpool(w, nc, p, y + n * channels + c0);
+        }
+      });
+      return;
+    }
     if (quantized) {
       qs8_global_avgpool__reference(batch, hw, channels, ctx.tensor<const int8_t>(inputs[0]), params, ctx.tensor<int8_t>(outputs[0]));
     } else {
@@ -109,6 +197,10 @@ Status create_pool2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     if (op->max) {
       OCTET_RETURN_IF_ERROR(expect_same_quantization(c, x, y));
       op->kernel = "qs8_maxpool2d__reference";
+      if (c.kernels != nullptr && c.kernels->elementwise.maxpool != nullptr) {
+        op->maxpool = c.kernels->elementwise.maxpool;
+        op->kernel = c.kernels->elementwise.maxpool_name;
+      }
     } else {
       if (!compute_qs8_avgpool_multipliers(x.scale(), y.scale(), s.kernel_h * s.kernel_w, &op->multipliers)) {
         return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio too large";
@@ -120,6 +212,10 @@ Status create_pool2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
       op->avg.count_include_pad = op->count_include_pad;
       op->avg.multipliers = op->multipliers.data();
       op->kernel = "qs8_avgpool2d__reference";
+      if (c.kernels != nullptr && c.kernels->elementwise.avgpool != nullptr) {
+        op->avgpool = c.kernels->elementwise.avgpool;
+        op->kernel = c.kernels->elementwise.avgpool_name;
+      }
     }
   } else {
     read_float_clamp(o->float_clamp(), &op->out_min, &op->out_max);
@@ -153,6 +249,10 @@ Status create_global_average_pool(const OpBuildContext& c, std::unique_ptr<Opera
     op->params.input_zero_point = x.zero_point();
     op->params.output_zero_point = y.zero_point();
     op->kernel = "qs8_global_avgpool__reference";
+    if (c.kernels != nullptr && c.kernels->elementwise.avgpool != nullptr) {
+      op->avgpool = c.kernels->elementwise.avgpool;
+      op->kernel = c.kernels->elementwise.avgpool_name;
+    }
   } else {
     op->kernel = "f32_global_avgpool__reference";
   }

@@ -1,8 +1,11 @@
 // Resize (nearest, bilinear) of H and W of an NHWC tensor.
 #include <cmath>
+#include <cstring>
 #include <new>
 
+#include "kernels/reference/qs8-requantize-reference.h"
 #include "kernels/reference/qs8-resize-reference.h"
+#include "runtime/ops/lut_util.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
@@ -16,7 +19,56 @@ class Resize final : public Operator {
   int batch = 0, in_h = 0, in_w = 0, channels = 0;
   ResizeAxis ay, ax;
   QResizeParams params;
+  // The path's kernels (null: the reference kernels). Nearest requantizes each byte
+  // alone, so it is a copy (identity table) or a table lookup.
+  x8_lut_fn lut = nullptr;
+  bool identity = false;
+  int8_t table[256] = {};
+  qs8_ibilinear_fn ibilinear = nullptr;
+
+  // Output rows [begin, end) of batch * out_h.
+  void run_rows(const int8_t* x, int8_t* y, size_t begin, size_t end) const {
+    const size_t out_h = ay.index0.size(), out_w = ax.index0.size(), c = static_cast<size_t>(channels);
+    QS8BilinearParams bp;
+    bp.input_zero_point = params.input_zero_point;
+    bp.m = params.multiplier;
+    bp.output_zero_point = params.output_zero_point;
+    for (size_t row = begin; row < end; ++row) {
+      const size_t n = row / out_h, oy = row % out_h;
+      int8_t* out = y + row * out_w * c;
+      const int8_t* r0 = x + (n * in_h + ay.index0[oy]) * in_w * c;
+      if (ibilinear != nullptr) {
+        const int8_t* r1 = x + (n * in_h + ay.index1[oy]) * in_w * c;
+        QS8BilinearPixel px;
+        px.wy = ay.lambda[oy];
+        for (size_t ox = 0; ox < out_w; ++ox, out += c) {
+          px.p00 = r0 + ax.index0[ox] * c;
+          px.p01 = r0 + ax.index1[ox] * c;
+          px.p10 = r1 + ax.index0[ox] * c;
+          px.p11 = r1 + ax.index1[ox] * c;
+          px.wx = ax.lambda[ox];
+          ibilinear(c, px, bp, out);
+        }
+      } else {
+        for (size_t ox = 0; ox < out_w; ++ox, out += c) {
+          const int8_t* in = r0 + ax.index0[ox] * c;
+          if (identity) std::memcpy(out, in, c);
+          else lut(c, in, table, out);
+        }
+      }
+    }
+  }
+
   void run(const ExecContext& ctx) const override {
+    if (quantized && (bilinear ? ibilinear != nullptr : lut != nullptr)) {
+      const auto* x = ctx.tensor<const int8_t>(inputs[0]);
+      auto* y = ctx.tensor<int8_t>(outputs[0]);
+      const size_t row_work = ax.index0.size() * static_cast<size_t>(channels) * (bilinear ? 4 : 1);
+      const size_t tile = row_work >= kElementwiseTile ? 1 : kElementwiseTile / (row_work + 1) + 1;
+      parallel_for(ctx.pool, static_cast<size_t>(batch) * ay.index0.size(), tile,
+                   [&](size_t b, size_t e) { run_rows(x, y, b, e); });
+      return;
+    }
     if (quantized) {
       const auto* x = ctx.tensor<const int8_t>(inputs[0]);
       auto* y = ctx.tensor<int8_t>(outputs[0]);
@@ -80,6 +132,19 @@ Status create_resize(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     if (op->bilinear) m = std::ldexp(m, -2 * kResizeWeightBits);
     if (!quantize_multiplier(m, &op->params.multiplier)) return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio too large (input scale " << x.scale() << ", output scale " << y.scale() << ")";
     op->kernel = op->bilinear ? "qs8_resize_bilinear__reference" : "qs8_resize_nearest__reference";
+    const LutKernel lut = choose_lut(c.kernels);
+    if (op->bilinear && c.kernels != nullptr && c.kernels->elementwise.ibilinear != nullptr) {
+      op->ibilinear = c.kernels->elementwise.ibilinear;
+      op->kernel = c.kernels->elementwise.ibilinear_name;
+    } else if (!op->bilinear && lut.fn != nullptr) {
+      // The reference's requantization of every byte value, once.
+      int8_t in[256];
+      for (int i = 0; i < 256; ++i) in[i] = static_cast<int8_t>(i - 128);
+      qs8_requantize__reference(256, in, QRequantizeParams{op->params.input_zero_point, op->params.multiplier, op->params.output_zero_point}, op->table);
+      op->identity = std::memcmp(in, op->table, 256) == 0;
+      op->lut = lut.fn;
+      op->kernel = op->identity ? "memcpy" : lut.name;
+    }
   } else {
     op->kernel = op->bilinear ? "f32_resize_bilinear__reference" : "f32_resize_nearest__reference";
   }

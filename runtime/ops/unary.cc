@@ -2,6 +2,7 @@
 #include <new>
 
 #include "kernels/reference/qs8-lut-reference.h"
+#include "runtime/ops/lut_util.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
@@ -16,8 +17,10 @@ class Unary final : public Operator {
   UnaryFunction function = UnaryFunction::kRelu;
   float alpha = 0, beta = 0;
   size_t n = 0;
+  x8_lut_fn lut = nullptr;  // the path's table lookup; null: the reference kernel
   void run(const ExecContext& ctx) const override {
-    if (quantized) qs8_lut__reference(n, ctx.tensor<const int8_t>(inputs[0]), table, ctx.tensor<int8_t>(outputs[0]));
+    if (quantized && lut != nullptr) run_lut(ctx, lut, n, ctx.tensor<const int8_t>(inputs[0]), table, ctx.tensor<int8_t>(outputs[0]));
+    else if (quantized) qs8_lut__reference(n, ctx.tensor<const int8_t>(inputs[0]), table, ctx.tensor<int8_t>(outputs[0]));
     else f32_unary__reference(function, alpha, beta, n, ctx.tensor<const float>(inputs[0]), ctx.tensor<float>(outputs[0]));
   }
 };
@@ -48,7 +51,9 @@ Status create_unary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     if (o->table() == nullptr || o->table()->size() != 256) return c.error() << "int8 unary op needs a table of 256 entries";
     for (int i = 0; i < 256; ++i) op->table[i] = o->table()->Get(i);
     op->quantized = true;
-    op->kernel = "qs8_lut__reference";
+    const LutKernel lut = choose_lut(c.kernels);
+    op->lut = lut.fn;
+    op->kernel = lut.fn != nullptr ? lut.name : "qs8_lut__reference";
   } else if (x.type == DType::kFloat32) {
     if (o->kind() == fb::UnaryKind::TABLE) return c.error() << "a TABLE op needs int8 tensors";
     op->function = static_cast<UnaryFunction>(kind - 1);  // UnaryKind lists TABLE first, then UnaryFunction's order
