@@ -3,7 +3,7 @@
 //
 //   octet-bench --model M.octet [--engine octet|xnnpack] [--threads N] [--cpus LIST]
 //               [--warmup N] [--runs N] [--min-seconds S] [--input [NAME=]FILE]...
-//               [--throughput N] [--profile] [--json FILE] [--trace FILE]
+//               [--throughput N] [--profile] [--json FILE] [--trace FILE] [--kernel-path P]
 //
 // Timed runs continue until both --runs and --min-seconds are reached. Exit codes:
 // 0 success, 2 usage error (nothing run), 1 runtime failure (model missing or
@@ -44,6 +44,7 @@ const char kUsage[] =
     "usage: octet-bench --model M.octet [--engine octet|xnnpack] [--threads N] [--cpus LIST]\n"
     "                   [--warmup N] [--runs N] [--min-seconds S] [--input [NAME=]FILE]...\n"
     "                   [--throughput N] [--profile] [--json FILE] [--trace FILE]\n"
+    "                   [--kernel-path P]\n"
     "  --threads N       threads of the session (>= 1, default 1)\n"
     "  --cpus LIST       pin the process to these CPUs first, e.g. 0,2-3\n"
     "  --warmup N        untimed runs after the first one (default 5)\n"
@@ -54,11 +55,13 @@ const char kUsage[] =
     "  --throughput N    then N sessions on one shared model, one thread each, on N threads\n"
     "                    for --min-seconds (at least 1 s): frames per second\n"
     "  --profile         per-operator table (median over the timed runs)\n"
+    "  --kernel-path P   octet: run on kernel path P (reference, avx2, avx512bw, avxvnni,\n"
+    "                    avx512vnni; default: the best this CPU runs, or $OCTET_KERNEL_PATH)\n"
     "  --json FILE       one JSON record of the results\n"
     "  --trace FILE      Chrome trace (Perfetto) of every operator of one run\n";
 
 struct Options {
-  std::string model, engine = "octet", cpus_text, json, trace;
+  std::string model, engine = "octet", cpus_text, json, trace, kernel_path;
   int threads = 1, warmup = 5, runs = 50, throughput = 0;
   double min_seconds = 0;
   bool profile = false;
@@ -107,7 +110,8 @@ int parse_options(int argc, char** argv, Options* o) {
       continue;
     }
     static const char* const kWithValue[] = {"--model", "--engine", "--threads", "--cpus", "--warmup", "--runs",
-                                             "--min-seconds", "--input", "--throughput", "--json", "--trace"};
+                                             "--min-seconds", "--input", "--throughput", "--json", "--trace",
+                                             "--kernel-path"};
     if (std::find(std::begin(kWithValue), std::end(kWithValue), a) == std::end(kWithValue)) {
       return usage_error("unknown argument '" + a + "'");
     }
@@ -117,6 +121,7 @@ int parse_options(int argc, char** argv, Options* o) {
     else if (a == "--engine") o->engine = v;
     else if (a == "--json") o->json = v;
     else if (a == "--trace") o->trace = v;
+    else if (a == "--kernel-path") o->kernel_path = v;
     else if (a == "--input") o->inputs.push_back(v);
     else if (a == "--threads") {
       if (!parse_int(v, 1, &o->threads)) return usage_error("--threads '" + std::string(v) + "' must be an integer >= 1");
@@ -186,6 +191,7 @@ bool throughput(Engine* first, const Options& o, const std::vector<std::vector<f
                 std::string* error) {
   octet::bench::EngineOptions eo;
   eo.threads = 1;
+  eo.kernel_path = o.kernel_path;
   std::vector<std::unique_ptr<Engine>> engines;
   for (int i = 0; i < o.throughput; ++i) {
     std::unique_ptr<Engine> e = first->share(eo, error);
@@ -282,6 +288,7 @@ std::string report_text(const Options& o, const Engine& e, const Results& r, con
   add("model        %s\n", o.model.c_str());
   add("engine       %s, %d thread(s), CPUs %s\n", e.name(), o.threads, cpu_list_text(cpus).c_str());
   add("cpu          %s\n", octet_cpu_description());
+  if (!e.kernel_path().empty()) add("kernel path  %s\n", e.kernel_path().c_str());
   double open_ms = 0, verify_ms = 0, prepare_ms = 0;
   if (e.load_phases(&open_ms, &verify_ms, &prepare_ms))
     add("load         %.3f ms (open %.3f, verify %.3f, prepare %.3f)\n", r.load_ms, open_ms, verify_ms, prepare_ms);
@@ -338,6 +345,7 @@ std::string report_json(const Options& o, const Engine& e, const Results& r, con
     << ",\"p90\":" << json_number(r.latency.p90) << ",\"p99\":" << json_number(r.latency.p99)
     << ",\"stddev\":" << json_number(r.latency.stddev) << "},\"peak_rss_kb\":" << peak_rss_kb()
     << ",\"arena_bytes\":" << e.arena_bytes() << ",\"cpu_description\":" << json_string(octet_cpu_description())
+    << ",\"kernel_path\":" << json_string(e.kernel_path())
     << ",\"throughput\":";
   if (r.sessions > 0) {
     s << "{\"sessions\":" << r.sessions << ",\"fps\":" << json_number(r.fps)
@@ -390,6 +398,7 @@ int main(int argc, char** argv) {
 
   octet::bench::EngineOptions eo;
   eo.threads = o.threads;
+  eo.kernel_path = o.kernel_path;
   eo.profile = o.profile || !o.trace.empty();
   Results r;
   const auto t_load = Clock::now();

@@ -28,6 +28,7 @@ struct OperatorProfile {
 struct EngineOptions {
   int threads = 1;
   bool profile = false;
+  std::string kernel_path;  // octet: force a kernel path ("avx2", ...); empty: default
 };
 
 class Engine {
@@ -55,6 +56,8 @@ class Engine {
   // The load time split into open / verify / prepare (ms); false when unknown.
   virtual bool load_phases(double* /*open_ms*/, double* /*verify_ms*/, double* /*prepare_ms*/) const { return false; }
   virtual size_t arena_bytes() const { return 0; }
+  // octet: the kernel path the model runs on; empty for other engines.
+  virtual std::string kernel_path() const { return ""; }
 };
 
 

@@ -80,6 +80,7 @@ class OctetEngine final : public Engine {
     return Create(model_, load_ms_, options, error);
   }
   double load_ms() const override { return load_ms_; }
+  std::string kernel_path() const override { return octet_model_kernel_path(model_->model); }
   bool load_phases(double* open_ms, double* verify_ms, double* prepare_ms) const override {
     octet_load_times t;
     if (octet_model_load_times(model_->model, &t) != OCTET_OK) return false;
@@ -132,7 +133,10 @@ std::unique_ptr<Engine> create_octet_engine(const std::string& model_path, const
   auto model = std::make_shared<SharedModel>();
   char msg[1024];
   const auto t0 = std::chrono::steady_clock::now();
-  const octet_status st = octet_model_load_file(model_path.c_str(), &model->model, msg, sizeof(msg));
+  octet_load_options lo;
+  octet_load_options_init(&lo);
+  if (!options.kernel_path.empty()) lo.kernel_path = options.kernel_path.c_str();
+  const octet_status st = octet_model_load_file_ex(model_path.c_str(), &lo, &model->model, msg, sizeof(msg));
   const auto t1 = std::chrono::steady_clock::now();
   if (st != OCTET_OK) {
     *error = model_path + ": " + msg;
