@@ -6,6 +6,7 @@
 
 #include <pthreadpool.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@ struct ExecContext {
   uint8_t* scratch = nullptr;
   size_t slot_bytes = 0;
   size_t slots = 1;
+  std::atomic<uint8_t>* slot_busy = nullptr;  // one flag per slot: held by a running task
   template <typename T>
   T* tensor(int index) const {
     return static_cast<T*>(data[index]);
@@ -99,34 +101,36 @@ void parallel_for(pthreadpool_t pool, size_t range, size_t tile, const F& body) 
       &c, range, tile, 0);
 }
 
-// Runs body(slot, begin, end) over [0, range) cut into at most ctx.slots contiguous
-// chunks of whole tiles, each with its own slot number (so its own scratch region,
-// ctx.scratch + slot * ctx.slot_bytes). The split depends only on range, tile and the
-// thread count; any split gives the same bytes, as every element is computed alone.
+// Runs body(slot, begin, end) over [0, range) in tasks of `tile` (the last may be
+// shorter), spread over the pool's threads by pthreadpool's work stealing; each task
+// holds a scratch slot of its own (ctx.scratch + slot * ctx.slot_bytes) for its
+// duration. At most as many tasks run at once as the pool has threads, and the
+// session has one slot per thread, so a free slot always exists. The split never
+// changes the bytes: every output element is computed by one task alone.
 template <typename F>
 void parallel_for_slots(const ExecContext& ctx, size_t range, size_t tile, const F& body) {
   if (range == 0) return;
-  const size_t tiles = (range + tile - 1) / tile;
-  size_t chunks = ctx.pool != nullptr ? pthreadpool_get_threads_count(ctx.pool) : 1;
-  if (chunks > ctx.slots) chunks = ctx.slots;
-  if (chunks > tiles) chunks = tiles;
-  if (chunks <= 1) {
+  if (tile == 0) tile = 1;
+  const size_t threads = ctx.pool != nullptr ? pthreadpool_get_threads_count(ctx.pool) : 1;
+  if (threads <= 1 || ctx.slots <= 1 || ctx.slot_busy == nullptr || range <= tile) {
     body(size_t{0}, size_t{0}, range);
     return;
   }
   struct Ctx {
     const F* body;
-    size_t range, tile, tiles, chunks;
-  } c{&body, range, tile, tiles, chunks};
-  pthreadpool_parallelize_1d(
+    std::atomic<uint8_t>* busy;
+    size_t slots;
+  } c{&body, ctx.slot_busy, ctx.slots};
+  pthreadpool_parallelize_1d_tile_1d(
       ctx.pool,
-      [](void* p, size_t slot) {
+      [](void* p, size_t start, size_t count) {
         auto* cx = static_cast<Ctx*>(p);
-        const size_t t0 = slot * cx->tiles / cx->chunks, t1 = (slot + 1) * cx->tiles / cx->chunks;
-        const size_t b = t0 * cx->tile, e = t1 * cx->tile < cx->range ? t1 * cx->tile : cx->range;
-        if (b < e) (*cx->body)(slot, b, e);
+        size_t slot = 0;
+        while (cx->busy[slot].exchange(1, std::memory_order_acquire) != 0) slot = (slot + 1) % cx->slots;
+        (*cx->body)(slot, start, start + count);
+        cx->busy[slot].store(0, std::memory_order_release);
       },
-      &c, chunks, 0);
+      &c, range, tile, 0);
 }
 
 }  // namespace octet::rt

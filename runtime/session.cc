@@ -42,6 +42,9 @@ Status Session::Create(std::shared_ptr<const Model> model, const SessionOptions&
     s->scratch_ = static_cast<uint8_t*>(std::aligned_alloc(64, s->slot_bytes_ * slots));
     if (s->scratch_ == nullptr) return Error(OCTET_OUT_OF_MEMORY) << "cannot allocate " << slots << " scratch slots of " << s->slot_bytes_ << " bytes";
   }
+  s->slot_busy_.reset(new (std::nothrow) std::atomic<uint8_t>[static_cast<size_t>(options.num_threads)]);
+  if (!s->slot_busy_) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+  for (int i = 0; i < options.num_threads; ++i) s->slot_busy_[i].store(0);
   const auto& tensors = s->model_->tensors();
   s->data_.assign(tensors.size(), nullptr);
   for (size_t i = 0; i < tensors.size(); ++i) {
@@ -109,6 +112,7 @@ Status Session::invoke() {
   ctx.scratch = scratch_;
   ctx.slot_bytes = slot_bytes_;
   ctx.slots = static_cast<size_t>(options_.num_threads);
+  ctx.slot_busy = slot_busy_.get();
   const auto& ops = model_->operators();
   const auto start = std::chrono::steady_clock::now();
   for (size_t i = 0; i < ops.size(); ++i) {

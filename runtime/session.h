@@ -4,6 +4,7 @@
 
 #include <pthreadpool.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,6 +45,7 @@ class Session {
   uint8_t* arena_ = nullptr;
   uint8_t* scratch_ = nullptr;  // num_threads slots of slot_bytes_
   size_t slot_bytes_ = 0;
+  std::unique_ptr<std::atomic<uint8_t>[]> slot_busy_;  // one flag per slot
   std::vector<void*> data_;
   pthreadpool_t pool_ = nullptr;
   std::vector<bool> input_set_;

@@ -43,7 +43,11 @@ class GemmOperator final : public Operator {
     auto* y = ctx.tensor<int8_t>(outputs[0]);
     const size_t mr = static_cast<size_t>(gemm.mr);
     const size_t block_bytes = gemm.layout.block_bytes(k);
-    parallel_for_slots(ctx, row_blocks * col_chunks, 1, [&](size_t slot, size_t begin, size_t end) {
+    // Tasks of whole row blocks when there are enough of them (one im2col each);
+    // otherwise single items, so that column chunks spread over the threads too.
+    const size_t threads = ctx.pool != nullptr ? pthreadpool_get_threads_count(ctx.pool) : 1;
+    const size_t task = row_blocks >= 3 * threads ? col_chunks : 1;
+    parallel_for_slots(ctx, row_blocks * col_chunks, task, [&](size_t slot, size_t begin, size_t end) {
       auto* col = reinterpret_cast<int8_t*>(ctx.scratch + slot * ctx.slot_bytes);
       size_t im2col_block = row_blocks;  // none yet
       for (size_t item = begin; item < end; ++item) {
