@@ -35,9 +35,11 @@ std::string read_all(const std::string& path) {
   return s.str();
 }
 
-Result run_bench(const std::string& args) {
+// env: "NAME=value" prefixed to the command (a new process sees it), or empty.
+Result run_bench_env(const std::string& env, const std::string& args) {
   const std::string out = temp_dir() + "/stdout.txt", err = temp_dir() + "/stderr.txt";
-  const std::string cmd = std::string(OCTET_BENCH_PATH) + " " + args + " >" + out + " 2>" + err;
+  const std::string cmd = (env.empty() ? "" : "env " + env + " ") + std::string(OCTET_BENCH_PATH) + " " + args +
+                          " >" + out + " 2>" + err;
   const int status = std::system(cmd.c_str());
   Result r;
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -45,6 +47,8 @@ Result run_bench(const std::string& args) {
   r.err = read_all(err);
   return r;
 }
+
+Result run_bench(const std::string& args) { return run_bench_env("", args); }
 
 const std::string& demo_model() {
   static const std::string path = [] {
@@ -169,3 +173,27 @@ TEST(BenchTool, ProfileAddsUpToTheTotal) {
 }
 
 }  // namespace
+
+// The kernel path: forced by --kernel-path or by OCTET_KERNEL_PATH (read once at
+// startup, so only a new process sees it), refused by name when unknown.
+TEST(BenchTool, KernelPathFromOptionAndEnvironment) {
+  const std::string m = "--model " + demo_model() + " --runs 2 --warmup 0";
+  Result r = run_bench(m + " --kernel-path reference");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("kernel path  reference"), std::string::npos) << r.out;
+  r = run_bench(m);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("kernel path  "), std::string::npos) << r.out;
+  expect_error(m + " --kernel-path sse9", 1, "'sse9' is not a kernel path");
+  expect_error(m + " --kernel-path", 2, "--kernel-path needs a value");
+  r = run_bench_env("OCTET_KERNEL_PATH=reference", m);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("kernel path  reference"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("(OCTET_KERNEL_PATH=reference)"), std::string::npos) << r.out;
+  r = run_bench_env("OCTET_KERNEL_PATH=nonsense", m);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("OCTET_KERNEL_PATH 'nonsense' is not a kernel path"), std::string::npos) << r.err;
+  // The option wins over the environment.
+  r = run_bench_env("OCTET_KERNEL_PATH=nonsense", m + " --kernel-path reference");
+  EXPECT_EQ(r.code, 0) << r.err;
+}
