@@ -9,22 +9,22 @@ QS8DwConvConfig qs8_dwconv_config(KernelPath path) {
 #if OCTET_X86_KERNELS
   switch (path) {
     case KernelPath::kAvx512vnni:
-      c = {"qs8_dwconv_32c__avx512vnni", 32, true,
-           {"qs8_dwconv_3x3_32c__avx512vnni", qs8_dwconv_3x3_32c__avx512vnni},
-           {"qs8_dwconv_5x5_32c__avx512vnni", qs8_dwconv_5x5_32c__avx512vnni}};
+      c = {"qs8_dwconv_64c__avx512vnni", 64, false, 4,
+           {"qs8_dwconv_3x3_64c__avx512vnni", qs8_dwconv_3x3_64c__avx512vnni},
+           {"qs8_dwconv_5x5_64c__avx512vnni", qs8_dwconv_5x5_64c__avx512vnni}};
       break;
     case KernelPath::kAvx512bw:
-      c = {"qs8_dwconv_32c__avx512bw", 32, true,
+      c = {"qs8_dwconv_32c__avx512bw", 32, true, 2,
            {"qs8_dwconv_3x3_32c__avx512bw", qs8_dwconv_3x3_32c__avx512bw},
            {"qs8_dwconv_5x5_32c__avx512bw", qs8_dwconv_5x5_32c__avx512bw}};
       break;
     case KernelPath::kAvxVnni:
-      c = {"qs8_dwconv_16c__avxvnni", 16, false,
+      c = {"qs8_dwconv_16c__avxvnni", 16, false, 2,
            {"qs8_dwconv_3x3_16c__avxvnni", qs8_dwconv_3x3_16c__avxvnni},
            {"qs8_dwconv_5x5_16c__avxvnni", qs8_dwconv_5x5_16c__avxvnni}};
       break;
     case KernelPath::kAvx2:
-      c = {"qs8_dwconv_16c__avx2", 16, false,
+      c = {"qs8_dwconv_16c__avx2", 16, false, 2,
            {"qs8_dwconv_3x3_16c__avx2", qs8_dwconv_3x3_16c__avx2},
            {"qs8_dwconv_5x5_16c__avx2", qs8_dwconv_5x5_16c__avx2}};
       break;

@@ -23,7 +23,7 @@ struct QS8DwConvRow {
   int interior_begin = 0, interior_end = 0;
   const int8_t* zero = nullptr;  // in_w * C bytes of the input zero point
   int32_t zero_point = 0, qmin = -128, qmax = 127;  // output
-  bool high_multiply = false;    // every shift >= 33: the 32-bit high-product requantization
+  bool high_multiply = false;    // every shift in [33, 54]: the 32-bit high-product requantization
 };
 
 // Computes one output row (out_w * C bytes at out) of a depthwise convolution from
@@ -41,9 +41,12 @@ struct QS8DwConvConfig {
   const char* name = nullptr;  // null: the path has no SIMD depthwise kernel
   int tile = 0;                // channels per block
   bool split_halves = false;   // lane order of the packed blocks
+  int taps = 2;                // weights per int32 lane (kernels/pack/qs8-dwconv-layout.h)
   QS8DwConvKernel k3x3, k5x5;
 
-  QS8DwConvLayout layout(int kernel_h, int kernel_w) const { return {tile, split_halves, kernel_h, kernel_w}; }
+  QS8DwConvLayout layout(int kernel_h, int kernel_w) const {
+    return {tile, split_halves, kernel_h, kernel_w, taps};
+  }
 };
 
 QS8DwConvConfig qs8_dwconv_config(KernelPath path);

@@ -2,8 +2,8 @@
 // one thread, calling the row kernels directly (the runtime's row walk without the
 // thread pool), in GMAC/s, with XNNPACK's qc8 depthwise convolution
 // (xnn_create_convolution2d_nhwc_qc8 with groups = channels) on the same shapes.
-//   octet-simd-bench --benchmark_filter=DwConv --benchmark_repetitions=3 \
-//       --benchmark_report_aggregates_only=true
+//   octet-simd-bench --benchmark_filter=DwConv --benchmark_repetitions=3
+//                    --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -88,7 +88,7 @@ void octet_dwconv(benchmark::State& state, DwLayer l, octet::KernelPath path) {
   r.zero = zero.data();
   r.zero_point = kOutZero;
   r.high_multiply = true;
-  for (int32_t s : d.shift) r.high_multiply = r.high_multiply && s >= 33;
+  for (int32_t s : d.shift) r.high_multiply = r.high_multiply && s >= 33 && s <= 54;
   const size_t in_row = static_cast<size_t>(d.in_w) * d.c, out_row = static_cast<size_t>(d.out_w) * d.c;
   for (auto _ : state) {
     const int8_t* rows[3];

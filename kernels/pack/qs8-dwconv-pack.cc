@@ -13,23 +13,30 @@ void qs8_dwconv_pack(const QS8DwConvLayout& l, size_t channels, const int8_t* we
   for (size_t c0 = 0; c0 < channels; c0 += tile, block += l.block_bytes()) {
     auto* b = reinterpret_cast<int32_t*>(block);
     auto* w16 = reinterpret_cast<int16_t*>(block + l.header_bytes());
+    auto* w8 = reinterpret_cast<int8_t*>(block + l.header_bytes());
     for (size_t p = 0; p < tile; ++p) {
-      const size_t c = c0 + static_cast<size_t>(l.channel_of(static_cast<int>(p)));
-      // Padded lanes: zero weights and bias, the last channel's (valid) multiplier.
-      const size_t cq = c < channels ? c : channels - 1;
-      b[tile + p] = m0[per_channel ? cq : 0];
-      b[2 * tile + p] = shift[per_channel ? cq : 0];
-      if (c >= channels) continue;
+      // Lanes past the last channel repeat channel c mod C (the kernels mask them
+      // off, or use them for the next pixel when C = 32 and the tile is 64).
+      const size_t c = (c0 + static_cast<size_t>(l.channel_of(static_cast<int>(p)))) % channels;
+      b[tile + p] = m0[per_channel ? c : 0];
+      b[2 * tile + p] = shift[per_channel ? c : 0];
       const int8_t* wc = weights + c * taps;
       uint32_t sum = 0;
       for (size_t t = 0; t < taps; ++t) sum += static_cast<uint32_t>(static_cast<int32_t>(wc[t]));
       b[p] = static_cast<int32_t>(static_cast<uint32_t>(bias != nullptr ? bias[c] : 0) -
-                                  static_cast<uint32_t>(input_zero_point) * sum);
-      for (int j = 0; j < l.row_pairs(); ++j) {
+                                  static_cast<uint32_t>(input_zero_point + l.input_offset()) * sum);
+      for (int j = 0; j < l.row_groups(); ++j) {
         for (int kx = 0; kx < l.kernel_w; ++kx) {
-          int16_t* lane = w16 + ((static_cast<size_t>(j) * l.kernel_w + kx) * tile + p) * 2;
-          lane[0] = wc[static_cast<size_t>(2 * j) * l.kernel_w + kx];
-          lane[1] = 2 * j + 1 < l.kernel_h ? wc[static_cast<size_t>(2 * j + 1) * l.kernel_w + kx] : 0;
+          const size_t lane = (static_cast<size_t>(j) * l.kernel_w + kx) * tile + p;
+          for (int t = 0; t < l.taps; ++t) {
+            const int ky = l.taps * j + t;
+            const int8_t v = ky < l.kernel_h ? wc[static_cast<size_t>(ky) * l.kernel_w + kx] : 0;
+            if (l.taps == 2) {
+              w16[lane * 2 + t] = v;
+            } else {
+              w8[lane * 4 + t] = v;
+            }
+          }
         }
       }
     }

@@ -40,42 +40,42 @@ inline DwPairAvx2 dw_pair_avx2(const int8_t* a, const int8_t* b, size_t nc) {
   return {_mm256_cvtepi8_epi16(_mm_unpacklo_epi8(va, vb)), _mm256_cvtepi8_epi16(_mm_unpackhi_epi8(va, vb))};
 }
 
-// Requantization of 8 lanes; kHigh as in qs8-dwconv-avx512.h (every shift >= 33:
-// high 32 bits of the product, 32-bit rounding shift by shift - 32, clamps by the
-// saturating packs and a byte min/max).
+// Requantization of 8 lanes; kHigh as in qs8-dwconv-avx512.h (every shift in
+// [33, 54]: high 32 bits of the product, one 32-bit shift by shift - 32 with the
+// rounding and the zero point folded in, clamps by the saturating packs and a byte
+// min/max).
 template <bool kHigh>
 struct DwRequantAvx2;
 
 template <>
 struct DwRequantAvx2<false> {
   RequantLanesAvx2 r;
-  DwRequantAvx2(const int32_t* m0, const int32_t* shift) : r(requant_lanes_avx2(m0, shift)) {}
+  DwRequantAvx2(const int32_t* m0, const int32_t* shift, int32_t) : r(requant_lanes_avx2(m0, shift)) {}
   __m256i apply(__m256i acc, const RequantOutAvx2& o) const { return requant_avx2(acc, r, o); }
 };
 
 template <>
 struct DwRequantAvx2<true> {
-  __m256i m0_even, m0_odd, rnd, sh;
-  DwRequantAvx2(const int32_t* m0, const int32_t* shift) {
+  __m256i m0_even, m0_odd, add, k;
+  DwRequantAvx2(const int32_t* m0, const int32_t* shift, int32_t zero_point) {
     const __m256i m = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(m0));
-    const __m256i s = _mm256_sub_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(shift)),
-                                       _mm256_set1_epi32(32));
+    k = _mm256_sub_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(shift)), _mm256_set1_epi32(32));
     m0_even = m;
     m0_odd = _mm256_srli_epi64(m, 32);
-    sh = s;
-    rnd = _mm256_sllv_epi32(_mm256_set1_epi32(1), _mm256_sub_epi32(s, _mm256_set1_epi32(1)));
+    add = _mm256_add_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), _mm256_sub_epi32(k, _mm256_set1_epi32(1))),
+                           _mm256_sllv_epi32(_mm256_set1_epi32(zero_point), k));
   }
-  __m256i apply(__m256i acc, const RequantOutAvx2& o) const {
+  __m256i apply(__m256i acc, const RequantOutAvx2&) const {
     const __m256i pe = _mm256_mul_epi32(acc, m0_even);
     const __m256i po = _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), m0_odd);
-    const __m256i hi = _mm256_blend_epi32(_mm256_srli_epi64(pe, 32), po, 0xAA);
-    return _mm256_add_epi32(_mm256_srav_epi32(_mm256_add_epi32(hi, rnd), sh), o.zp);
+    const __m256i hi = _mm256_blend_epi32(_mm256_shuffle_epi32(pe, 0xB1), po, 0xAA);
+    return _mm256_srav_epi32(_mm256_add_epi32(hi, add), k);
   }
 };
 
 template <class Mac, int KH, int KW, int SW, bool kHigh>
 void dw_row_avx2(const int8_t* const* rows_in, int8_t* out, const void* packed, const QS8DwConvRow& p) {
-  constexpr QS8DwConvLayout kL{16, false, KH, KW};
+  constexpr QS8DwConvLayout kL{16, false, KH, KW, 2};
   constexpr int kPairs = (KH + 1) / 2;
   constexpr int kG = SW == 1 ? 4 : 3;  // interior outputs per step
   const int8_t* rows[KH];
@@ -92,7 +92,7 @@ void dw_row_avx2(const int8_t* const* rows_in, int8_t* out, const void* packed, 
     const auto* w = reinterpret_cast<const __m256i*>(block + kL.header_bytes());
     const __m256i bias0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(hdr));
     const __m256i bias1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(hdr + 8));
-    const DwRequantAvx2<kHigh> rq0(hdr + 16, hdr + 32), rq1(hdr + 24, hdr + 40);
+    const DwRequantAvx2<kHigh> rq0(hdr + 16, hdr + 32, p.zero_point), rq1(hdr + 24, hdr + 40, p.zero_point);
     int8_t* o = out + c0;
 
     auto store = [&](__m256i a0, __m256i a1, int ox) {

@@ -36,44 +36,48 @@ inline DwPairAvx512 dw_pair_avx512(const int8_t* a, const int8_t* b, __mmask32 m
   return {_mm512_cvtepi8_epi16(_mm256_unpacklo_epi8(va, vb)), _mm512_cvtepi8_epi16(_mm256_unpackhi_epi8(va, vb))};
 }
 
-// Requantization of 16 lanes. When every shift is >= 33 (kHigh), the 64-bit rounding
-// shift splits exactly into the high 32 bits of the product and a 32-bit rounding
-// shift by (shift - 32): floor((a*m + 2^(s-1)) / 2^s) = (hi32(a*m) + 2^(s-33)) >> (s-32),
-// since 2^(s-1) is then a multiple of 2^32 and nested floor divisions compose.
-// The clamp to [-128, 127] comes from the saturating pack, the one to [qmin, qmax]
-// from a byte min/max after it. Otherwise the rule of requantize-avx512.h.
+// Requantization of 16 lanes. When every shift is in [33, 54] (kHigh), the 64-bit
+// rounding shift splits exactly into the high 32 bits of the product and a 32-bit
+// shift by k = shift - 32:
+//   floor((a*m + 2^(s-1)) / 2^s) + Z = (hi32(a*m) + 2^(k-1) + Z*2^k) >> k,
+// since 2^(s-1) is then a multiple of 2^32, nested floor divisions compose, and Z*2^k
+// is a multiple of 2^k. |hi32| <= 2^30 and |2^(k-1) + Z*2^k| < 2^29.01 for k <= 22,
+// so nothing overflows. The clamp to [-128, 127] comes from the saturating packs,
+// the one to [qmin, qmax] from a byte min/max after them. Otherwise the rule of
+// requantize-avx512.h (already clamped).
 template <bool kHigh>
 struct DwRequantAvx512;
 
 template <>
 struct DwRequantAvx512<false> {
   RequantLanesAvx512 r;
-  DwRequantAvx512(const int32_t* m0, const int32_t* shift) : r(requant_lanes_avx512(m0, shift)) {}
+  DwRequantAvx512(const int32_t* m0, const int32_t* shift, int32_t) : r(requant_lanes_avx512(m0, shift)) {}
   __m512i apply(__m512i acc, const RequantOutAvx512& o) const { return requant_avx512(acc, r, o); }
 };
 
 template <>
 struct DwRequantAvx512<true> {
-  __m512i m0_even, m0_odd, rnd, sh;
-  DwRequantAvx512(const int32_t* m0, const int32_t* shift) {
+  __m512i m0_even, m0_odd, add, k;
+  DwRequantAvx512(const int32_t* m0, const int32_t* shift, int32_t zero_point) {
     const __m512i m = _mm512_loadu_si512(m0);
-    const __m512i s = _mm512_sub_epi32(_mm512_loadu_si512(shift), _mm512_set1_epi32(32));
+    k = _mm512_sub_epi32(_mm512_loadu_si512(shift), _mm512_set1_epi32(32));
     m0_even = m;
     m0_odd = _mm512_srli_epi64(m, 32);
-    sh = s;
-    rnd = _mm512_sllv_epi32(_mm512_set1_epi32(1), _mm512_sub_epi32(s, _mm512_set1_epi32(1)));
+    add = _mm512_add_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), _mm512_sub_epi32(k, _mm512_set1_epi32(1))),
+                           _mm512_sllv_epi32(_mm512_set1_epi32(zero_point), k));
   }
-  __m512i apply(__m512i acc, const RequantOutAvx512& o) const {
+  __m512i apply(__m512i acc, const RequantOutAvx512&) const {
     const __m512i pe = _mm512_mul_epi32(acc, m0_even);
     const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), m0_odd);
-    const __m512i hi = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po);
-    return _mm512_add_epi32(_mm512_srav_epi32(_mm512_add_epi32(hi, rnd), sh), o.zp);
+    // High halves: odd dwords of pe moved down into the even lanes of po.
+    const __m512i hi = _mm512_mask_shuffle_epi32(po, 0x5555, pe, _MM_PERM_CDAB);
+    return _mm512_srav_epi32(_mm512_add_epi32(hi, add), k);
   }
 };
 
 template <class Mac, int KH, int KW, int SW, bool kHigh>
 void dw_row_avx512(const int8_t* const* rows_in, int8_t* out, const void* packed, const QS8DwConvRow& p) {
-  constexpr QS8DwConvLayout kL{32, true, KH, KW};
+  constexpr QS8DwConvLayout kL{32, true, KH, KW, 2};
   constexpr int kPairs = (KH + 1) / 2;
   constexpr int kG = SW == 1 ? 4 : 3;  // interior outputs per step
   const int8_t* rows[KH];
@@ -90,7 +94,7 @@ void dw_row_avx512(const int8_t* const* rows_in, int8_t* out, const void* packed
     const auto* hdr = reinterpret_cast<const int32_t*>(block);
     const auto* w = reinterpret_cast<const int16_t*>(block + kL.header_bytes());
     const __m512i bias0 = _mm512_load_si512(hdr), bias1 = _mm512_load_si512(hdr + 16);
-    const DwRequantAvx512<kHigh> rq0(hdr + 32, hdr + 64), rq1(hdr + 48, hdr + 80);
+    const DwRequantAvx512<kHigh> rq0(hdr + 32, hdr + 64, p.zero_point), rq1(hdr + 48, hdr + 80, p.zero_point);
     int8_t* o = out + c0;
 
     auto store = [&](__m512i a0, __m512i a1, int ox) {

@@ -9,6 +9,8 @@ namespace octet {
 #define OCTET_DWCONV_DECL(name) \
   void name(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p)
 
+OCTET_DWCONV_DECL(qs8_dwconv_3x3_64c__avx512vnni);
+OCTET_DWCONV_DECL(qs8_dwconv_5x5_64c__avx512vnni);
 OCTET_DWCONV_DECL(qs8_dwconv_3x3_32c__avx512vnni);
 OCTET_DWCONV_DECL(qs8_dwconv_5x5_32c__avx512vnni);
 OCTET_DWCONV_DECL(qs8_dwconv_3x3_32c__avx512bw);

@@ -99,7 +99,7 @@ Status create_conv2d_depthwise(const OpBuildContext& c, const QS8ConvParams& p, 
   r.zero_point = p.rq.zero_point;
   r.qmin = p.rq.qmin;
   r.qmax = p.rq.qmax;
-  r.high_multiply = std::all_of(t.shift.begin(), t.shift.end(), [](int32_t sh) { return sh >= 33; });
+  r.high_multiply = std::all_of(t.shift.begin(), t.shift.end(), [](int32_t sh) { return sh >= 33 && sh <= 54; });
   *out = std::move(op);
   return Status::Ok();
 }

@@ -1,0 +1,192 @@
+// int8 depthwise convolution, 3x3 and 5x5 windows, 64 channels per block,
+// AVX-512 VNNI: four kernel rows per int32 lane with vpdpbusd.
+//
+// For one block of 64 channels the kernel walks the output row. Each input column
+// it reads is loaded once from four kernel rows (the last row repeated where kh
+// is not a multiple of 4; its weights are 0), sign-flipped to uint8 (x ^ 0x80) and
+// interleaved bytewise with vpunpck{l,h}bw then vpunpck{l,h}wd into four zmm of
+// 16 channels x 4 rows, the packed weights' lane order (taps 4 in
+// kernels/pack/qs8-dwconv-layout.h). A 3x3 output then costs three vpdpbusd per
+// 16 channels. Interior outputs are computed G at a time from the columns they
+// span; border outputs read zero-point bytes for columns outside the row, and
+// vertical padding arrives as a zero-point row. Requantization is fused (the
+// high-product form of qs8-dwconv-avx512.h when every shift is in [33, 54]), and
+// vpackssdw / vpacksswb put the 64 results back in channel order.
+#include <immintrin.h>
+
+#include <type_traits>
+
+#include "kernels/x86/qs8-dwconv-avx512.h"
+#include "kernels/x86/qs8-dwconv-x86.h"
+
+namespace octet {
+
+namespace {
+
+struct DwQuadAvx512 {
+  __m512i v[4];  // channels 16L + 4i + q of 128-bit lane L, zmm i
+};
+
+inline __m512i dw_load64_flipped(const int8_t* p, __mmask64 m) {
+  return _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, p), _mm512_set1_epi8(static_cast<char>(0x80)));
+}
+
+inline DwQuadAvx512 dw_quad(__m512i a, __m512i b, __m512i c, __m512i d) {
+  const __m512i ab_lo = _mm512_unpacklo_epi8(a, b), ab_hi = _mm512_unpackhi_epi8(a, b);
+  const __m512i cd_lo = _mm512_unpacklo_epi8(c, d), cd_hi = _mm512_unpackhi_epi8(c, d);
+  return {{_mm512_unpacklo_epi16(ab_lo, cd_lo), _mm512_unpackhi_epi16(ab_lo, cd_lo), _mm512_unpacklo_epi16(ab_hi, cd_hi),
+           _mm512_unpackhi_epi16(ab_hi, cd_hi)}};
+}
+
+// Rows 4j .. 4j + 3 of the window at byte offset `off` (the last row repeated).
+template <int KH>
+inline DwQuadAvx512 dw_group_rows(const int8_t* const* rows, int j, size_t off, __mmask64 m) {
+  __m512i r[4];
+#pragma GCC unroll 4
+  for (int t = 0; t < 4; ++t) {
+    const int ky = 4 * j + t;
+    r[t] = ky < KH ? dw_load64_flipped(rows[ky] + off, m) : r[t - 1];
+  }
+  return dw_quad(r[0], r[1], r[2], r[3]);
+}
+
+template <int KH, int KW, int SW, bool kHigh>
+void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, const QS8DwConvRow& p) {
+  constexpr QS8DwConvLayout kL{64, false, KH, KW, 4};
+  constexpr int kGroups = (KH + 3) / 4;
+  constexpr int kG = SW == 1 ? 4 : 3;  // interior outputs per step
+  const int8_t* rows[KH];
+  for (int ky = 0; ky < KH; ++ky) rows[ky] = rows_in[ky];
+  const int8_t* zrows[KH];
+  const size_t cs = p.channels;
+  const ptrdiff_t pl = p.pad_left;
+  const RequantOutAvx512 ro = requant_out_avx512(p.zero_point, p.qmin, p.qmax);
+  const __m512i qmin8 = _mm512_set1_epi8(static_cast<char>(p.qmin));
+  const __m512i qmax8 = _mm512_set1_epi8(static_cast<char>(p.qmax));
+  const auto* block = static_cast<const uint8_t*>(packed);
+  for (size_t c0 = 0; c0 < cs; c0 += 64, block += kL.block_bytes()) {
+    const size_t nc = cs - c0 < 64 ? cs - c0 : 64;
+    const __mmask64 m = nc == 64 ? ~__mmask64(0) : ((__mmask64(1) << nc) - 1);
+    const auto* hdr = reinterpret_cast<const int32_t*>(block);
+    const auto* w = reinterpret_cast<const __m512i*>(block + kL.header_bytes());
+    const DwRequantAvx512<kHigh> rq[4] = {{hdr + 64, hdr + 128, p.zero_point},
+                                          {hdr + 80, hdr + 144, p.zero_point},
+                                          {hdr + 96, hdr + 160, p.zero_point},
+                                          {hdr + 112, hdr + 176, p.zero_point}};
+    int8_t* o = out + c0;
+    for (int ky = 0; ky < KH; ++ky) zrows[ky] = p.zero;
+
+    auto store = [&](const __m512i* acc, int ox, __mmask64 mask) {
+      const __m512i y01 = _mm512_packs_epi32(rq[0].apply(acc[0], ro), rq[1].apply(acc[1], ro));
+      const __m512i y23 = _mm512_packs_epi32(rq[2].apply(acc[2], ro), rq[3].apply(acc[3], ro));
+      __m512i y = _mm512_packs_epi16(y01, y23);
+      y = _mm512_min_epi8(_mm512_max_epi8(y, qmin8), qmax8);
+      _mm512_mask_storeu_epi8(o + static_cast<size_t>(ox) * cs, mask, y);
+    };
+
+    auto border = [&](int ox) {
+      __m512i acc[4];
+#pragma GCC unroll 4
+      for (int i = 0; i < 4; ++i) acc[i] = _mm512_load_si512(hdr + 16 * i);
+#pragma GCC unroll 8
+      for (int kx = 0; kx < KW; ++kx) {
+        const ptrdiff_t ix = static_cast<ptrdiff_t>(ox) * SW - pl + kx;
+        const bool valid = ix >= 0 && ix < p.in_w;
+        const size_t off = (valid ? static_cast<size_t>(ix) * cs : 0) + c0;
+#pragma GCC unroll 4
+        for (int j = 0; j < kGroups; ++j) {
+          const DwQuadAvx512 x = dw_group_rows<KH>(valid ? rows : zrows, j, off, m);
+          const __m512i* wk = w + (j * KW + kx) * 4;
+#pragma GCC unroll 4
+          for (int i = 0; i < 4; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], x.v[i], _mm512_load_si512(wk + i));
+        }
+      }
+      store(acc, ox, m);
+    };
+
+    // G outputs ox, ox + OS, .. (OS > 1: each vector holds OS pixels of 64 / OS
+    // channels, stride 1 only), from the columns they span.
+    auto interior = [&](int ox, auto g_const, auto os_const, __mmask64 mask) {
+      constexpr int G = decltype(g_const)::value;
+      constexpr int OS = decltype(os_const)::value;
+      constexpr int kSpan = (G - 1) * SW * OS + KW;
+      __m512i acc[G][4];
+#pragma GCC unroll 8
+      for (int g = 0; g < G; ++g) {
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) acc[g][i] = _mm512_load_si512(hdr + 16 * i);
+      }
+      const size_t base = static_cast<size_t>(static_cast<ptrdiff_t>(ox) * SW - pl) * cs + c0;
+#pragma GCC unroll 16
+      for (int col = 0; col < kSpan; ++col) {
+        const size_t off = base + static_cast<size_t>(col) * cs;
+#pragma GCC unroll 4
+        for (int j = 0; j < kGroups; ++j) {
+          const DwQuadAvx512 x = dw_group_rows<KH>(rows, j, off, mask);
+#pragma GCC unroll 8
+          for (int g = 0; g < G; ++g) {
+            const int kx = col - g * SW * OS;
+            if (kx >= 0 && kx < KW) {
+              const __m512i* wk = w + (j * KW + kx) * 4;
+#pragma GCC unroll 4
+              for (int i = 0; i < 4; ++i) {
+                acc[g][i] = _mm512_dpbusd_epi32(acc[g][i], x.v[i], _mm512_load_si512(wk + i));
+              }
+            }
+          }
+        }
+      }
+#pragma GCC unroll 8
+      for (int g = 0; g < G; ++g) store(acc[g], ox + g * OS, mask);
+    };
+
+    using One = std::integral_constant<int, 1>;
+    int ox = 0;
+    for (; ox < p.interior_begin; ++ox) border(ox);
+    if constexpr (SW == 1) {
+      if (cs == 32) {
+        // 32 channels: two neighbouring pixels per vector (the packed lanes 32-63
+        // repeat channels 0-31).
+        using Two = std::integral_constant<int, 2>;
+        for (; ox + 2 * kG <= p.interior_end; ox += 2 * kG) {
+          interior(ox, std::integral_constant<int, kG>(), Two(), ~__mmask64(0));
+        }
+        for (; ox + 2 <= p.interior_end; ox += 2) interior(ox, One(), Two(), ~__mmask64(0));
+      }
+    }
+    for (; ox + kG <= p.interior_end; ox += kG) interior(ox, std::integral_constant<int, kG>(), One(), m);
+    for (; ox < p.interior_end; ++ox) interior(ox, One(), One(), m);
+    for (; ox < p.out_w; ++ox) border(ox);
+  }
+}
+
+template <int KH, int KW>
+void dw_64c(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
+  if (p.stride_w == 1) {
+    if (p.high_multiply) {
+      dw_row_64c<KH, KW, 1, true>(rows, out, packed, p);
+    } else {
+      dw_row_64c<KH, KW, 1, false>(rows, out, packed, p);
+    }
+  } else {
+    if (p.high_multiply) {
+      dw_row_64c<KH, KW, 2, true>(rows, out, packed, p);
+    } else {
+      dw_row_64c<KH, KW, 2, false>(rows, out, packed, p);
+    }
+  }
+}
+
+}  // namespace
+
+void qs8_dwconv_3x3_64c__avx512vnni(const int8_t* const* rows, int8_t* out, const void* packed,
+                                    const QS8DwConvRow& p) {
+  dw_64c<3, 3>(rows, out, packed, p);
+}
+
+void qs8_dwconv_5x5_64c__avx512vnni(const int8_t* const* rows, int8_t* out, const void* packed,
+                                    const QS8DwConvRow& p) {
+  dw_64c<5, 5>(rows, out, packed, p);
+}
+
+}  // namespace octet
