@@ -62,6 +62,44 @@ inline __m512i requant_avx512(__m512i acc, const RequantLanesAvx512& r, const Re
   return _mm512_add_epi32(y, o.zp);
 }
 
+// The same rule in fewer instructions when every channel's shift is at least 32
+// (M < 1/2, nearly every layer): shifting the rounded product right by shift - 32
+// leaves floor((acc * m0 + 2^(shift-1)) / 2^shift) in the high 32 bits of each
+// 64-bit lane (floor of a floor), where the odd channels already sit. The result is
+// below 2^31 in magnitude, so the clamp can follow in 32 bits (or on bytes).
+struct RequantHighAvx512 {
+  __m512i m0_even, m0_odd;
+  __m512i sh_even, sh_odd;    // shift - 32
+  __m512i rnd_even, rnd_odd;  // 2^(shift - 1)
+};
+
+// False when some channel has shift < 32 (use requant_avx512 then).
+inline bool requant_high_avx512(const int32_t* m0, const int32_t* shift, RequantHighAvx512* r) {
+  const __m512i s = _mm512_loadu_si512(shift);
+  if (_mm512_cmplt_epi32_mask(s, _mm512_set1_epi32(32)) != 0) return false;
+  const __m512i m = _mm512_loadu_si512(m0);
+  const __m512i one = _mm512_set1_epi64(1);
+  const __m512i se = _mm512_and_si512(s, _mm512_set1_epi64(0xffffffff));
+  const __m512i so = _mm512_srli_epi64(s, 32);
+  r->m0_even = m;
+  r->m0_odd = _mm512_srli_epi64(m, 32);
+  r->rnd_even = _mm512_sllv_epi64(one, _mm512_sub_epi64(se, one));
+  r->rnd_odd = _mm512_sllv_epi64(one, _mm512_sub_epi64(so, one));
+  const __m512i s32 = _mm512_set1_epi64(32);
+  r->sh_even = _mm512_sub_epi64(se, s32);
+  r->sh_odd = _mm512_sub_epi64(so, s32);
+  return true;
+}
+
+// 16 accumulators -> round(acc * M) + Z as int32 (not yet clamped: |value| < 2^31).
+inline __m512i requant_high_unclamped_avx512(__m512i acc, const RequantHighAvx512& r, __m512i zp) {
+  __m512i pe = _mm512_mul_epi32(acc, r.m0_even);
+  __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), r.m0_odd);
+  pe = _mm512_srav_epi64(_mm512_add_epi64(pe, r.rnd_even), r.sh_even);
+  po = _mm512_srav_epi64(_mm512_add_epi64(po, r.rnd_odd), r.sh_odd);
+  return _mm512_add_epi32(_mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po), zp);
+}
+
 // 16 results in [-128, 127] -> 16 bytes.
 inline __m128i requant_pack_avx512(__m512i y) { return _mm512_cvtsepi32_epi8(y); }
 
