@@ -136,8 +136,10 @@ TEST(SimdGemm, ZeroPointsClampsAndQuantization) {
   no_bias.bias = false;
   no_bias.seed = seed++;
   check(no_bias);
-  // A tiny output scale: most outputs saturate; a huge one: all round to Z.
-  for (float s : {1e-6f, 1e3f}) {
+  // A tiny output scale: most outputs saturate; a huge one: all round to Z. Between:
+  // multipliers around 1/2 put some channels' shifts below 32 and some at or above
+  // (the kernels' two epilogues), and 1/4 <= M < 1/2 gives shift 32 exactly.
+  for (float s : {1e-6f, 6e-5f, 1e-4f, 1.3e-4f, 2e-4f, 1e3f}) {
     ConvCase c;
     c.output_scale = s;
     c.seed = seed++;
