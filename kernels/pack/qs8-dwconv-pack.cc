@@ -15,9 +15,12 @@ void qs8_dwconv_pack(const QS8DwConvLayout& l, size_t channels, const int8_t* we
     auto* w16 = reinterpret_cast<int16_t*>(block + l.header_bytes());
     auto* w8 = reinterpret_cast<int8_t*>(block + l.header_bytes());
     for (size_t p = 0; p < tile; ++p) {
-      // Lanes past the last channel repeat channel c mod C (the kernels mask them
-      // off, or use them for the next pixel when C = 32 and the tile is 64).
-      const size_t c = (c0 + static_cast<size_t>(l.channel_of(static_cast<int>(p)))) % channels;
+      // Lanes past the last channel repeat a valid one (the kernels mask them off).
+      // In a 64-channel tile whose block holds at most 32 channels, lanes 32-63
+      // repeat lanes 0-31: the kernel puts a second output pixel there.
+      size_t local = static_cast<size_t>(l.channel_of(static_cast<int>(p)));
+      if (tile == 64 && local >= 32 && channels - c0 <= 32) local -= 32;
+      const size_t c = c0 + local < channels ? c0 + local : channels - 1;
       b[tile + p] = m0[per_channel ? c : 0];
       b[2 * tile + p] = shift[per_channel ? c : 0];
       const int8_t* wc = weights + c * taps;

@@ -38,14 +38,15 @@ inline DwQuadAvx512 dw_quad(__m512i a, __m512i b, __m512i c, __m512i d) {
            _mm512_unpackhi_epi16(ab_hi, cd_hi)}};
 }
 
-// Rows 4j .. 4j + 3 of the window at byte offset `off` (the last row repeated).
-template <int KH>
-inline DwQuadAvx512 dw_group_rows(const int8_t* const* rows, int j, size_t off, __mmask64 m) {
+// Rows 4j .. 4j + 3 of the window at byte offset `off` (the last row repeated),
+// each read by load(pointer) -> 64 flipped bytes.
+template <int KH, class Load>
+inline DwQuadAvx512 dw_group_rows(const int8_t* const* rows, int j, size_t off, const Load& load) {
   __m512i r[4];
 #pragma GCC unroll 4
   for (int t = 0; t < 4; ++t) {
     const int ky = 4 * j + t;
-    r[t] = ky < KH ? dw_load64_flipped(rows[ky] + off, m) : r[t - 1];
+    r[t] = ky < KH ? load(rows[ky] + off) : r[t - 1];
   }
   return dw_quad(r[0], r[1], r[2], r[3]);
 }
@@ -75,13 +76,15 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
                                           {hdr + 112, hdr + 176, p.zero_point}};
     int8_t* o = out + c0;
     for (int ky = 0; ky < KH; ++ky) zrows[ky] = p.zero;
+    auto load = [m](const int8_t* q) { return dw_load64_flipped(q, m); };
 
-    auto store = [&](const __m512i* acc, int ox, __mmask64 mask) {
+    auto result = [&](const __m512i* acc) {
       const __m512i y01 = _mm512_packs_epi32(rq[0].apply(acc[0], ro), rq[1].apply(acc[1], ro));
       const __m512i y23 = _mm512_packs_epi32(rq[2].apply(acc[2], ro), rq[3].apply(acc[3], ro));
-      __m512i y = _mm512_packs_epi16(y01, y23);
-      y = _mm512_min_epi8(_mm512_max_epi8(y, qmin8), qmax8);
-      _mm512_mask_storeu_epi8(o + static_cast<size_t>(ox) * cs, mask, y);
+      return _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(y01, y23), qmin8), qmax8);
+    };
+    auto store = [&](const __m512i* acc, int ox, __mmask64 mask) {
+      _mm512_mask_storeu_epi8(o + static_cast<size_t>(ox) * cs, mask, result(acc));
     };
 
     auto border = [&](int ox) {
@@ -95,7 +98,7 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
         const size_t off = (valid ? static_cast<size_t>(ix) * cs : 0) + c0;
 #pragma GCC unroll 4
         for (int j = 0; j < kGroups; ++j) {
-          const DwQuadAvx512 x = dw_group_rows<KH>(valid ? rows : zrows, j, off, m);
+          const DwQuadAvx512 x = dw_group_rows<KH>(valid ? rows : zrows, j, off, load);
           const __m512i* wk = w + (j * KW + kx) * 4;
 #pragma GCC unroll 4
           for (int i = 0; i < 4; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], x.v[i], _mm512_load_si512(wk + i));
@@ -104,12 +107,10 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
       store(acc, ox, m);
     };
 
-    // G outputs ox, ox + OS, .. (OS > 1: each vector holds OS pixels of 64 / OS
-    // channels, stride 1 only), from the columns they span.
-    auto interior = [&](int ox, auto g_const, auto os_const, __mmask64 mask) {
+    // G interior outputs ox .. ox + G - 1, from the columns they span.
+    auto interior = [&](int ox, auto g_const) {
       constexpr int G = decltype(g_const)::value;
-      constexpr int OS = decltype(os_const)::value;
-      constexpr int kSpan = (G - 1) * SW * OS + KW;
+      constexpr int kSpan = (G - 1) * SW + KW;
       __m512i acc[G][4];
 #pragma GCC unroll 8
       for (int g = 0; g < G; ++g) {
@@ -122,10 +123,10 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
         const size_t off = base + static_cast<size_t>(col) * cs;
 #pragma GCC unroll 4
         for (int j = 0; j < kGroups; ++j) {
-          const DwQuadAvx512 x = dw_group_rows<KH>(rows, j, off, mask);
+          const DwQuadAvx512 x = dw_group_rows<KH>(rows, j, off, load);
 #pragma GCC unroll 8
           for (int g = 0; g < G; ++g) {
-            const int kx = col - g * SW * OS;
+            const int kx = col - g * SW;
             if (kx >= 0 && kx < KW) {
               const __m512i* wk = w + (j * KW + kx) * 4;
 #pragma GCC unroll 4
@@ -137,25 +138,79 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
         }
       }
 #pragma GCC unroll 8
-      for (int g = 0; g < G; ++g) store(acc[g], ox + g * OS, mask);
+      for (int g = 0; g < G; ++g) store(acc[g], ox + g, m);
+    };
+
+    // A block of at most 32 channels: two output pixels per vector, ox + 2g in
+    // lanes 0-31 and ox + 2g + 1 in lanes 32-63 (the packed lanes 32-63 repeat the
+    // block's channels). At C = 32, stride 1, both halves are one 64-byte load.
+    const __mmask32 m32 = static_cast<__mmask32>(m);
+    const size_t step = SW * cs;  // from one pixel's column to the next pixel's
+    auto interior_two = [&](int ox, auto g_const, auto contiguous_const) {
+      constexpr int G = decltype(g_const)::value;
+      constexpr bool contiguous = decltype(contiguous_const)::value;
+      auto load_two = [&](const int8_t* q) {
+        if constexpr (contiguous) {
+          return dw_load64_flipped(q, ~__mmask64(0));
+        } else {
+          const __m512i v = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_maskz_loadu_epi8(m32, q)),
+                                               _mm256_maskz_loadu_epi8(m32, q + step), 1);
+          return _mm512_xor_si512(v, _mm512_set1_epi8(static_cast<char>(0x80)));
+        }
+      };
+      constexpr int kSpan = (G - 1) * 2 * SW + KW;
+      __m512i acc[G][4];
+#pragma GCC unroll 8
+      for (int g = 0; g < G; ++g) {
+#pragma GCC unroll 4
+        for (int i = 0; i < 4; ++i) acc[g][i] = _mm512_load_si512(hdr + 16 * i);
+      }
+      const size_t base = static_cast<size_t>(static_cast<ptrdiff_t>(ox) * SW - pl) * cs + c0;
+#pragma GCC unroll 16
+      for (int col = 0; col < kSpan; ++col) {
+        const size_t off = base + static_cast<size_t>(col) * cs;
+#pragma GCC unroll 4
+        for (int j = 0; j < kGroups; ++j) {
+          const DwQuadAvx512 x = dw_group_rows<KH>(rows, j, off, load_two);
+#pragma GCC unroll 8
+          for (int g = 0; g < G; ++g) {
+            const int kx = col - 2 * g * SW;
+            if (kx >= 0 && kx < KW) {
+              const __m512i* wk = w + (j * KW + kx) * 4;
+#pragma GCC unroll 4
+              for (int i = 0; i < 4; ++i) {
+                acc[g][i] = _mm512_dpbusd_epi32(acc[g][i], x.v[i], _mm512_load_si512(wk + i));
+              }
+            }
+          }
+        }
+      }
+#pragma GCC unroll 8
+      for (int g = 0; g < G; ++g) {
+        if constexpr (contiguous) {
+          store(acc[g], ox + 2 * g, ~__mmask64(0));
+        } else {
+          const __m512i y = result(acc[g]);
+          int8_t* dst = o + static_cast<size_t>(ox + 2 * g) * cs;
+          _mm256_mask_storeu_epi8(dst, m32, _mm512_castsi512_si256(y));
+          _mm256_mask_storeu_epi8(dst + cs, m32, _mm512_extracti64x4_epi64(y, 1));
+        }
+      }
     };
 
     using One = std::integral_constant<int, 1>;
     int ox = 0;
     for (; ox < p.interior_begin; ++ox) border(ox);
-    if constexpr (SW == 1) {
-      if (cs == 32) {
-        // 32 channels: two neighbouring pixels per vector (the packed lanes 32-63
-        // repeat channels 0-31).
-        using Two = std::integral_constant<int, 2>;
-        for (; ox + 2 * kG <= p.interior_end; ox += 2 * kG) {
-          interior(ox, std::integral_constant<int, kG>(), Two(), ~__mmask64(0));
-        }
-        for (; ox + 2 <= p.interior_end; ox += 2) interior(ox, One(), Two(), ~__mmask64(0));
-      }
+    using Group = std::integral_constant<int, kG>;
+    if (SW == 1 && cs == 32) {
+      for (; ox + 2 * kG <= p.interior_end; ox += 2 * kG) interior_two(ox, Group(), std::true_type());
+      for (; ox + 2 <= p.interior_end; ox += 2) interior_two(ox, One(), std::true_type());
+    } else if (nc <= 32) {
+      for (; ox + 2 * kG <= p.interior_end; ox += 2 * kG) interior_two(ox, Group(), std::false_type());
+      for (; ox + 2 <= p.interior_end; ox += 2) interior_two(ox, One(), std::false_type());
     }
-    for (; ox + kG <= p.interior_end; ox += kG) interior(ox, std::integral_constant<int, kG>(), One(), m);
-    for (; ox < p.interior_end; ++ox) interior(ox, One(), One(), m);
+    for (; ox + kG <= p.interior_end; ox += kG) interior(ox, Group());
+    for (; ox < p.interior_end; ++ox) interior(ox, One());
     for (; ox < p.out_w; ++ox) border(ox);
   }
 }
