@@ -23,6 +23,9 @@ struct AlignedFree {
 constexpr size_t kChunkWeightBytes = 384 * 1024;  // packed weights per column chunk (L2)
 constexpr size_t kBlockRowBytes = 96 * 1024;       // im2col rows per row block
 constexpr size_t kMinItems = 8;                    // enough items for a few threads
+// Below this many multiply-accumulates (a few microseconds) a layer runs on the
+// calling thread: waking the pool would cost about what the split saves.
+constexpr uint64_t kMinParallelMacs = uint64_t{2} << 20;
 
 size_t round_up(size_t v, size_t q) { return (v + q - 1) / q * q; }
 
@@ -45,9 +48,11 @@ class GemmOperator final : public Operator {
     const size_t block_bytes = gemm.layout.block_bytes(k);
     // Tasks of whole row blocks when there are enough of them (one im2col each);
     // otherwise single items, so that column chunks spread over the threads too.
-    const size_t threads = ctx.pool != nullptr ? pthreadpool_get_threads_count(ctx.pool) : 1;
+    ExecContext c = ctx;
+    if (static_cast<uint64_t>(m) * n * k < kMinParallelMacs) c.pool = nullptr;
+    const size_t threads = c.pool != nullptr ? pthreadpool_get_threads_count(c.pool) : 1;
     const size_t task = row_blocks >= 3 * threads ? col_chunks : 1;
-    parallel_for_slots(ctx, row_blocks * col_chunks, task, [&](size_t slot, size_t begin, size_t end) {
+    parallel_for_slots(c, row_blocks * col_chunks, task, [&](size_t slot, size_t begin, size_t end) {
       auto* col = reinterpret_cast<int8_t*>(ctx.scratch + slot * ctx.slot_bytes);
       size_t im2col_block = row_blocks;  // none yet
       for (size_t item = begin; item < end; ++item) {

@@ -164,6 +164,20 @@ TEST(SimdGemm, LargeLayersCrossChunksAndBlocks) {
   d.pad_top = d.pad_left = d.pad_bottom = d.pad_right = 0;
   d.seed = 3001;
   check(d);
+  // Layers of a few million MACs run on the pool (smaller ones on the calling thread):
+  // odd geometry there too.
+  ConvCase e;
+  e.in_h = 31;
+  e.in_w = 29;
+  e.in_c = 35;
+  e.out_c = 49;
+  e.stride_h = e.stride_w = 2;
+  e.pad_top = 0;
+  e.pad_left = 1;
+  e.pad_bottom = 2;
+  e.pad_right = 1;
+  e.seed = 3002;
+  check(e);
 }
 
 TEST(SimdGemm, FullyConnected) {
