@@ -4,6 +4,7 @@
 
 #include "kernels/kernel-path.h"
 #include "kernels/qs8-dwconv-config.h"
+#include "kernels/qs8-dwconv1x1-config.h"
 #include "kernels/qs8-elementwise-config.h"
 #include "kernels/qs8-gemm-config.h"
 #include "kernels/qs8-quantize-config.h"
@@ -16,6 +17,7 @@ struct KernelTable {
   QS8DwConvConfig dwconv;
   QS8ElementwiseConfig elementwise;
   QS8QuantizeConfig quantize;
+  QS8DwConv1x1Config dwconv1x1;
 };
 
 // The table of a path (static storage, built on first use, thread-safe). Whether

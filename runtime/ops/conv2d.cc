@@ -194,7 +194,8 @@ Status create_conv2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     if (s.groups == 1) {
       OCTET_RETURN_IF_ERROR(create_conv2d_gemm(c, p, &simd));
     } else if (s.groups == s.in_c && s.groups == s.out_c) {
-      OCTET_RETURN_IF_ERROR(create_conv2d_depthwise(c, p, &simd));
+      OCTET_RETURN_IF_ERROR(create_conv2d_depthwise_1x1(c, p, &simd));
+      if (!simd) OCTET_RETURN_IF_ERROR(create_conv2d_depthwise(c, p, &simd));
     }
     if (simd) {
       simd->type = "Conv2D";

@@ -31,6 +31,9 @@ Status create_conv2d_gemm(const OpBuildContext& c, const QS8ConvParams& p, std::
 // groups == in_c == out_c (depthwise) (conv2d_depthwise.cc).
 Status create_conv2d_depthwise(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
 
+// 1x1 depthwise, stride 1, unpadded (conv2d_dw1x1.cc).
+Status create_conv2d_depthwise_1x1(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
+
 // int8 fully connected: rows x k input, (n, k) weights (conv2d_gemm.cc).
 Status create_fully_connected_gemm(const OpBuildContext& c, size_t rows, size_t k, size_t n, const int8_t* weights,
                                    const int32_t* bias, int32_t input_zero_point, const RequantTable& table,

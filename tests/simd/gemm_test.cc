@@ -180,6 +180,57 @@ TEST(SimdGemm, LargeLayersCrossChunksAndBlocks) {
   check(e);
 }
 
+// 1x1 depthwise (per-channel multiply-add) is not a GEMM but lives beside the
+// pointwise layers it replaces (a standalone BatchNorm).
+TEST(SimdDwConv1x1, ChannelsAndQuantization) {
+  uint32_t seed = 6000;
+  for (int ch : {1, 7, 8, 15, 16, 17, 24, 33, 64}) {
+    for (int32_t zin : {-128, 4, 127}) {
+      ConvCase c;
+      c.batch = 2;
+      c.in_h = 5;
+      c.in_w = 3;
+      c.in_c = c.out_c = c.groups = ch;
+      c.kernel_h = c.kernel_w = 1;
+      c.pad_top = c.pad_left = c.pad_bottom = c.pad_right = 0;
+      c.input_zero_point = zin;
+      c.seed = seed++;
+      check(c);
+    }
+  }
+  ConvCase big;  // threaded
+  big.in_h = 64;
+  big.in_w = 64;
+  big.in_c = big.out_c = big.groups = 24;
+  big.kernel_h = big.kernel_w = 1;
+  big.pad_top = big.pad_left = big.pad_bottom = big.pad_right = 0;
+  big.qmin = -10;
+  big.qmax = 40;
+  big.output_zero_point = 0;
+  big.seed = seed++;
+  check(big);
+  for (float s : {1e-6f, 3e-5f, 1e3f}) {
+    ConvCase c;
+    c.in_c = c.out_c = c.groups = 40;
+    c.kernel_h = c.kernel_w = 1;
+    c.pad_top = c.pad_left = c.pad_bottom = c.pad_right = 0;
+    c.output_scale = s;
+    c.seed = seed++;
+    check(c);
+  }
+  ConvCase c;
+  c.in_c = c.out_c = c.groups = 16;
+  c.kernel_h = c.kernel_w = 1;
+  c.pad_top = c.pad_left = c.pad_bottom = c.pad_right = 0;
+  const auto file = conv_model(c);
+  for (auto p : runnable_kernel_paths()) {
+    std::shared_ptr<const octet::rt::Model> m;
+    ASSERT_TRUE(load_exact(file.data(), file.size(), &m, octet::kernel_path_name(p)).ok());
+    const char* want = octet::kernel_table(p).dwconv1x1.name;
+    EXPECT_STREQ(m->operators()[0]->kernel, want != nullptr ? want : "qs8_conv2d__reference");
+  }
+}
+
 TEST(SimdGemm, FullyConnected) {
   uint32_t seed = 4000;
   for (int rows : {1, 2, 5, 9}) {
