@@ -34,9 +34,9 @@ QS8ElementwiseConfig qs8_elementwise_config(KernelPath path) {
     c.vadd = qs8_vadd_32__avx2;
     c.vaddc = qs8_vaddc_32__avx2;
     c.vadd_name = "qs8_vadd_32__avx2";
-    c.vmul = qs8_vmul_16__avx2;
-    c.vmulc = qs8_vmulc_16__avx2;
-    c.vmul_name = "qs8_vmul_16__avx2";
+    c.vmul = qs8_vmul_32__avx2;
+    c.vmulc = qs8_vmulc_32__avx2;
+    c.vmul_name = "qs8_vmul_32__avx2";
     c.maxpool = qs8_maxpool_32__avx2;
     c.maxpool_name = "qs8_maxpool_32__avx2";
     c.avgpool = qs8_avgpool_16__avx2;

@@ -3,7 +3,7 @@
 list(APPEND OCTET_X86_AVX2_SOURCES
   x86/x8-lut-32-avx2.cc
   x86/qs8-vadd-32-avx2.cc
-  x86/qs8-vmul-16-avx2.cc
+  x86/qs8-vmul-32-avx2.cc
   x86/qs8-maxpool-32-avx2.cc
   x86/qs8-avgpool-16-avx2.cc
   x86/qs8-ibilinear-16-avx2.cc)

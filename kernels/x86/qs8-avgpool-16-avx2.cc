@@ -5,17 +5,12 @@
 #include <immintrin.h>
 
 #include "kernels/x86/qs8-elementwise-x86.h"
-#include "kernels/x86/requantize-avx2.h"
+#include "kernels/x86/requantize-uniform-avx2.h"
 
 namespace octet {
 
 void qs8_avgpool_16__avx2(const QS8PoolWindow& w, size_t channels, const QS8AvgPoolPixel& p, int8_t* y) {
-  int32_t m0[8], sh[8];
-  for (int i = 0; i < 8; ++i) {
-    m0[i] = p.m.m0;
-    sh[i] = p.m.shift;
-  }
-  const RequantLanesAvx2 rl = requant_lanes_avx2(m0, sh);
+  const RequantLanesAvx2 rl = requant_lanes_uniform_avx2(p.m.m0, p.m.shift);
   const RequantOutAvx2 ro = requant_out_avx2(p.output_zero_point, p.qmin, p.qmax);
   // pixels <= 2^23 (GlobalAveragePool's bound) or 2^15 (AveragePool's): fits in int32.
   const int32_t correction = p.input_zero_point * static_cast<int32_t>(w.rows * w.cols);

@@ -5,17 +5,12 @@
 #include <immintrin.h>
 
 #include "kernels/x86/qs8-elementwise-x86.h"
-#include "kernels/x86/requantize-avx512.h"
+#include "kernels/x86/requantize-uniform-avx512.h"
 
 namespace octet {
 
 void qs8_avgpool_32__avx512bw(const QS8PoolWindow& w, size_t channels, const QS8AvgPoolPixel& p, int8_t* y) {
-  int32_t m0[16], sh[16];
-  for (int i = 0; i < 16; ++i) {
-    m0[i] = p.m.m0;
-    sh[i] = p.m.shift;
-  }
-  const RequantLanesAvx512 rl = requant_lanes_avx512(m0, sh);
+  const RequantLanesAvx512 rl = requant_lanes_uniform_avx512(p.m.m0, p.m.shift);
   const RequantOutAvx512 ro = requant_out_avx512(p.output_zero_point, p.qmin, p.qmax);
   const int32_t correction = p.input_zero_point * static_cast<int32_t>(w.rows * w.cols);
   for (size_t c = 0; c < channels; c += 32) {

@@ -14,8 +14,8 @@ void qs8_vaddc_32__avx2(size_t n, const int8_t* a, int8_t b, const QAddParams& p
 void qs8_vadd_64__avx512bw(size_t n, const int8_t* a, const int8_t* b, const QAddParams& p, int8_t* y);
 void qs8_vaddc_64__avx512bw(size_t n, const int8_t* a, int8_t b, const QAddParams& p, int8_t* y);
 
-void qs8_vmul_16__avx2(size_t n, const int8_t* a, const int8_t* b, const QMulParams& p, int8_t* y);
-void qs8_vmulc_16__avx2(size_t n, const int8_t* a, int8_t b, const QMulParams& p, int8_t* y);
+void qs8_vmul_32__avx2(size_t n, const int8_t* a, const int8_t* b, const QMulParams& p, int8_t* y);
+void qs8_vmulc_32__avx2(size_t n, const int8_t* a, int8_t b, const QMulParams& p, int8_t* y);
 void qs8_vmul_32__avx512bw(size_t n, const int8_t* a, const int8_t* b, const QMulParams& p, int8_t* y);
 void qs8_vmulc_32__avx512bw(size_t n, const int8_t* a, int8_t b, const QMulParams& p, int8_t* y);
 

@@ -6,7 +6,7 @@
 #include <immintrin.h>
 
 #include "kernels/x86/qs8-elementwise-x86.h"
-#include "kernels/x86/requantize-avx2.h"
+#include "kernels/x86/requantize-uniform-avx2.h"
 
 namespace octet {
 
@@ -20,12 +20,7 @@ inline __m256i load16(const int8_t* p, __m256i z) {
 
 void qs8_ibilinear_16__avx2(size_t channels, const QS8BilinearPixel& px, const QS8BilinearParams& p, int8_t* y) {
   constexpr int32_t kOne = 1 << 11;
-  int32_t m0[8], sh[8];
-  for (int i = 0; i < 8; ++i) {
-    m0[i] = p.m.m0;
-    sh[i] = p.m.shift;
-  }
-  const RequantLanesAvx2 rl = requant_lanes_avx2(m0, sh);
+  const RequantLanesAvx2 rl = requant_lanes_uniform_avx2(p.m.m0, p.m.shift);
   const RequantOutAvx2 ro = requant_out_avx2(p.output_zero_point, -128, 127);
   const __m256i z = _mm256_set1_epi16(static_cast<int16_t>(p.input_zero_point));
   // (wx0, wx1) pairs for vpmaddwd.

@@ -4,7 +4,7 @@
 #include <immintrin.h>
 
 #include "kernels/x86/qs8-elementwise-x86.h"
-#include "kernels/x86/requantize-avx512.h"
+#include "kernels/x86/requantize-uniform-avx512.h"
 
 namespace octet {
 
@@ -17,13 +17,8 @@ struct MulConsts {
 };
 
 inline MulConsts mul_consts(const QMulParams& p) {
-  int32_t m0[16], sh[16];
-  for (int i = 0; i < 16; ++i) {
-    m0[i] = p.multiplier.m0;
-    sh[i] = p.multiplier.shift;
-  }
   MulConsts c;
-  c.r = requant_lanes_avx512(m0, sh);
+  c.r = requant_lanes_uniform_avx512(p.multiplier.m0, p.multiplier.shift);
   c.o = requant_out_avx512(p.output_zero_point, p.qmin, p.qmax);
   c.za = _mm512_set1_epi32(p.a_zero_point);
   c.zb = _mm512_set1_epi32(p.b_zero_point);

@@ -29,23 +29,23 @@ inline Tables load_tables(const int8_t* table) {
   return r;
 }
 
+// Step k's index u - 16k is computed from u directly (no chain of subtractions) and
+// the lookups are XORed as a tree, so the 16 shuffles of a vector are independent.
 inline __m256i lookup(const Tables& tb, __m256i x) {
-  const __m256i sixteen = _mm256_set1_epi8(16);
   const __m256i u = _mm256_xor_si256(x, _mm256_set1_epi8(static_cast<char>(0x80)));
-  __m256i v = u;
-  __m256i lo = _mm256_shuffle_epi8(tb.t[0], v);
-#pragma GCC unroll 8
-  for (int k = 1; k < 8; ++k) {
-    v = _mm256_sub_epi8(v, sixteen);
-    lo = _mm256_xor_si256(lo, _mm256_shuffle_epi8(tb.t[k], v));
+  __m256i l[16];
+#pragma GCC unroll 16
+  for (int k = 0; k < 16; ++k) {
+    const __m256i v = k == 0 ? u : _mm256_sub_epi8(u, _mm256_set1_epi8(static_cast<char>(16 * k)));
+    l[k] = _mm256_shuffle_epi8(tb.t[k], v);
   }
-  v = _mm256_sub_epi8(v, sixteen);
-  __m256i hi = _mm256_shuffle_epi8(tb.t[8], v);
 #pragma GCC unroll 8
-  for (int k = 9; k < 16; ++k) {
-    v = _mm256_sub_epi8(v, sixteen);
-    hi = _mm256_xor_si256(hi, _mm256_shuffle_epi8(tb.t[k], v));
+  for (int k = 0; k < 8; k += 2) {
+    l[k] = _mm256_xor_si256(l[k], l[k + 1]);
+    l[k + 8] = _mm256_xor_si256(l[k + 8], l[k + 9]);
   }
+  const __m256i lo = _mm256_xor_si256(_mm256_xor_si256(l[0], l[2]), _mm256_xor_si256(l[4], l[6]));
+  const __m256i hi = _mm256_xor_si256(_mm256_xor_si256(l[8], l[10]), _mm256_xor_si256(l[12], l[14]));
   return _mm256_blendv_epi8(lo, hi, u);
 }
 
@@ -53,6 +53,12 @@ inline __m256i lookup(const Tables& tb, __m256i x) {
 
 void x8_lut_32__avx2(size_t n, const int8_t* x, const int8_t* table, int8_t* y) {
   const Tables tb = load_tables(table);
+  for (; n >= 64; n -= 64, x += 64, y += 64) {
+    const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
+    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x + 32));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(y), lookup(tb, v0));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + 32), lookup(tb, v1));
+  }
   for (; n >= 32; n -= 32, x += 32, y += 32) {
     const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(x));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(y), lookup(tb, v));

@@ -1,4 +1,5 @@
 // Add, Sub, Mul, Div, Maximum, Minimum, Pow with broadcasting.
+#include <cstring>
 #include <new>
 
 #include "kernels/reference/qs8-binary-reference.h"
@@ -21,7 +22,14 @@ struct BroadcastRuns {
   int64_t b_strides[kMaxRank] = {};
   size_t run = 1;
   bool a_repeats = false, b_repeats = false;
+  // Short runs where one operand is the same vector for every index of the last outer
+  // dim (squeeze-excitation [N,H,W,C] x [N,1,1,C], a per-channel vector): `group` of
+  // them are one call, against that vector copied `group` times into scratch.
+  bool b_rows = false, a_rows = false;
+  size_t block_rows = 1, group = 1;
 };
+
+constexpr size_t kShortRun = 128, kGroupElements = 1024;
 
 BroadcastRuns make_runs(const BroadcastShape& bs) {
   BroadcastRuns r;
@@ -54,6 +62,15 @@ BroadcastRuns make_runs(const BroadcastShape& bs) {
     r.outer_dims[d] = dims[d];
     r.a_strides[d] = as[d];
     r.b_strides[d] = bst[d];
+  }
+  if (r.outer_rank >= 1 && !r.a_repeats && !r.b_repeats && r.run < kShortRun) {
+    const int l = r.outer_rank - 1;
+    const int64_t run = static_cast<int64_t>(r.run);
+    r.b_rows = r.b_strides[l] == 0 && r.a_strides[l] == run;
+    r.a_rows = r.a_strides[l] == 0 && r.b_strides[l] == run;
+    r.block_rows = static_cast<size_t>(r.outer_dims[l]);
+    r.group = kGroupElements / r.run;
+    if (r.group < 2 || r.block_rows < 2) r.b_rows = r.a_rows = false;
   }
   return r;
 }
@@ -91,14 +108,35 @@ class Binary final : public Operator {
   QMulParams mul_swapped;
   size_t total = 0;
 
-  // Output elements [begin, end): whole or partial runs.
-  void run_simd(const int8_t* a, const int8_t* b, int8_t* y, size_t begin, size_t end) const {
+  // Output elements [begin, end): whole or partial runs; rep is the task's scratch
+  // (runs.group * runs.run bytes) for grouped short runs.
+  void run_simd(const int8_t* a, const int8_t* b, int8_t* y, size_t begin, size_t end, int8_t* rep) const {
     const size_t n = runs.run;
     size_t o = begin / n, off = begin % n;
+    const int8_t* copied = nullptr;  // the vector rep holds
     while (begin < end) {
       const size_t len = n - off < end - begin ? n - off : end - begin;
       size_t ia = 0, ib = 0;
       run_offsets(runs, o, &ia, &ib);
+      if ((runs.b_rows || runs.a_rows) && off == 0) {
+        size_t rows = runs.block_rows - o % runs.block_rows;
+        if (rows > (end - begin) / n) rows = (end - begin) / n;
+        if (rows > runs.group) rows = runs.group;
+        if (rows >= 2) {
+          const int8_t* vec = runs.b_rows ? b + ib : a + ia;
+          if (vec != copied) {
+            for (size_t g = 0; g < runs.group; ++g) std::memcpy(rep + g * n, vec, n);
+            copied = vec;
+          }
+          const int8_t* pa = runs.b_rows ? a + ia : rep;
+          const int8_t* pb = runs.b_rows ? rep : b + ib;
+          if (vadd != nullptr) vadd(rows * n, pa, pb, add, y + begin);
+          else vmul(rows * n, pa, pb, mul, y + begin);
+          begin += rows * n;
+          o += rows;
+          continue;
+        }
+      }
       const int8_t* pa = a + ia + (runs.a_repeats ? 0 : off);
       const int8_t* pb = b + ib + (runs.b_repeats ? 0 : off);
       int8_t* py = y + begin;
@@ -123,7 +161,9 @@ class Binary final : public Operator {
       const auto* b = ctx.tensor<const int8_t>(inputs[1]);
       auto* y = ctx.tensor<int8_t>(outputs[0]);
       if (vadd != nullptr || vmul != nullptr) {
-        parallel_for(ctx.pool, total, kElementwiseTile, [&](size_t begin, size_t end) { run_simd(a, b, y, begin, end); });
+        parallel_for_slots(ctx, total, kElementwiseTile, [&](size_t slot, size_t begin, size_t end) {
+          run_simd(a, b, y, begin, end, reinterpret_cast<int8_t*>(ctx.scratch + slot * ctx.slot_bytes));
+        });
         return;
       }
       switch (kind) {
@@ -176,6 +216,7 @@ Status create_binary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
   if (expect != y.shape) return c.error() << "output shape " << shape_string(y.shape) << ", expected " << shape_string(expect);
   op->type = kNames[kind];
   op->runs = make_runs(op->bs);
+  if (op->runs.a_rows || op->runs.b_rows) op->scratch_bytes = op->runs.group * op->runs.run;
   op->total = static_cast<size_t>(y.elements);
   if (a.type == DType::kInt8) {
     op->quantized = true;
