@@ -1,7 +1,9 @@
 // Softmax over the last axis.
+#include <algorithm>
 #include <cmath>
 #include <new>
 
+#include "kernels/common/qs8-softmax-lut.h"
 #include "kernels/reference/qs8-softmax-reference.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
@@ -17,9 +19,23 @@ class Softmax final : public Operator {
   float beta = 1;
   int32_t table[256] = {};
   QSoftmaxParams params;
+  bool lut = false;  // qs8_softmax__lut: the same bytes, one division per distinct value
   void run(const ExecContext& ctx) const override {
-    if (quantized) qs8_softmax__reference(rows, channels, ctx.tensor<const int8_t>(inputs[0]), params, ctx.tensor<int8_t>(outputs[0]));
-    else f32_softmax__reference(rows, channels, beta, ctx.tensor<const float>(inputs[0]), ctx.tensor<float>(outputs[0]));
+    if (quantized) {
+      const auto* x = ctx.tensor<const int8_t>(inputs[0]);
+      auto* y = ctx.tensor<int8_t>(outputs[0]);
+      // Rows are independent: any split gives the same bytes.
+      const size_t tile = std::max<size_t>(1, 16384 / std::max<size_t>(1, channels));
+      parallel_for(ctx.pool, rows, tile, [&](size_t b, size_t e) {
+        if (lut) {
+          qs8_softmax__lut(channels, x, params, y, b, e);
+        } else {
+          qs8_softmax__reference(e - b, channels, x + b * channels, params, y + b * channels);
+        }
+      });
+    } else {
+      f32_softmax__reference(rows, channels, beta, ctx.tensor<const float>(inputs[0]), ctx.tensor<float>(outputs[0]));
+    }
   }
 };
 
@@ -56,6 +72,11 @@ Status create_softmax(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     op->params.output_zero_point = y.zero_point();
     op->quantized = true;
     op->kernel = "qs8_softmax__reference";
+    // Long rows on the SIMD paths: a table of the row's at most 256 results.
+    if (c.kernels->path != KernelPath::kReference && op->channels >= 128) {
+      op->lut = true;
+      op->kernel = "qs8_softmax__lut";
+    }
   } else if (x.type == DType::kFloat32) {
     op->kernel = "f32_softmax__reference";
   } else {
