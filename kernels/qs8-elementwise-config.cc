@@ -17,6 +17,8 @@ QS8ElementwiseConfig qs8_elementwise_config(KernelPath path) {
   // channels; the AVX2 bilinear kernel serves the AVX-512 paths too.
   c.ibilinear = qs8_ibilinear_16__avx2;
   c.ibilinear_name = "qs8_ibilinear_16__avx2";
+  c.transpose = x_transpose_rows;
+  c.transpose_name = "x_transpose_rows";
   if (avx512) {
     c.lut_vbmi = x8_lut_64__avx512vbmi;
     c.lut_vbmi_name = "x8_lut_64__avx512vbmi";

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/common/x-transpose-rows.h"
 #include "kernels/kernel-path.h"
 #include "kernels/reference/qs8-binary-reference.h"
 #include "kernels/reference/requantize.h"
@@ -60,6 +61,9 @@ struct QS8BilinearParams {
 };
 using qs8_ibilinear_fn = void (*)(size_t channels, const QS8BilinearPixel& px, const QS8BilinearParams& p, int8_t* y);
 
+// Transpose rows of a plan (kernels/common/x-transpose-rows.h), any element type.
+using x_transpose_rows_fn = void (*)(const TransposePlan& plan, const void* x, void* y, size_t row_begin, size_t row_end);
+
 struct QS8ElementwiseConfig {
   const char* name = nullptr;  // the path's name; null: no SIMD element-wise kernels
   x8_lut_fn lut = nullptr;
@@ -80,6 +84,8 @@ struct QS8ElementwiseConfig {
   const char* avgpool_name = nullptr;
   qs8_ibilinear_fn ibilinear = nullptr;
   const char* ibilinear_name = nullptr;
+  x_transpose_rows_fn transpose = nullptr;  // plain C++, on the SIMD paths
+  const char* transpose_name = nullptr;
 };
 
 QS8ElementwiseConfig qs8_elementwise_config(KernelPath path);

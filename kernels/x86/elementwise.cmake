@@ -22,3 +22,5 @@ if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
     COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vl;-mavx512vbmi"
     COMPILE_FLAGS "-Wno-maybe-uninitialized -Wno-uninitialized")
 endif()
+# Plain C++ (no ISA flags): the row-copy transpose of the SIMD paths.
+target_sources(octet_kernels PRIVATE common/x-transpose-rows.cc)

@@ -4,6 +4,7 @@
 
 #include "kernels/reference/qs8-quantize-reference.h"
 #include "kernels/reference/x-layout-reference.h"
+#include "runtime/ops/lut_util.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
 
@@ -25,8 +26,19 @@ class Transpose final : public Operator {
   int64_t dims[kMaxRank] = {};
   int perm[kMaxRank] = {};
   size_t elem_size = 1;
+  // The path's row copies over a plan made at load (null: the reference kernel).
+  x_transpose_rows_fn rows_fn = nullptr;
+  TransposePlan plan;
   void run(const ExecContext& ctx) const override {
-    x_transpose__reference(rank, dims, perm, elem_size, ctx.data[inputs[0]], ctx.data[outputs[0]]);
+    if (rows_fn == nullptr) {
+      x_transpose__reference(rank, dims, perm, elem_size, ctx.data[inputs[0]], ctx.data[outputs[0]]);
+      return;
+    }
+    const void* x = ctx.data[inputs[0]];
+    void* y = ctx.data[outputs[0]];
+    const size_t row_bytes = static_cast<size_t>(plan.out_dims[plan.rank - 1]) * plan.elem_bytes;
+    const size_t tile = row_bytes >= kElementwiseTile ? 1 : kElementwiseTile / row_bytes;
+    parallel_for(ctx.pool, plan.rows, tile, [&](size_t b, size_t e) { rows_fn(plan, x, y, b, e); });
   }
 };
 
@@ -99,6 +111,11 @@ Status create_transpose(const OpBuildContext& c, std::unique_ptr<Operator>* out)
   op->elem_size = dtype_size(x.type);
   op->type = "Transpose";
   op->kernel = "x_transpose__reference";
+  if (c.kernels != nullptr && c.kernels->elementwise.transpose != nullptr && x.elements != 0) {
+    x_transpose_plan(op->rank, op->dims, op->perm, op->elem_size, &op->plan);
+    op->rows_fn = c.kernels->elementwise.transpose;
+    op->kernel = c.kernels->elementwise.transpose_name;
+  }
   *out = std::move(op);
   return Status::Ok();
 }

@@ -416,6 +416,54 @@ TEST(SimdElementwise, RequantizeAndConcat) {
   }
 }
 
+// ---- Transpose ----
+
+std::vector<uint8_t> transpose_model(const Shape& in, const std::vector<int32_t>& perm, bool float32) {
+  Shape out(in.size());
+  for (size_t i = 0; i < in.size(); ++i) out[i] = in[perm[i]];
+  ModelWriter w;
+  const QuantParams q = QuantParams::per_tensor(0.05f, 3);
+  const auto type = float32 ? fb::ElementType::FLOAT32 : fb::ElementType::INT8;
+  const int x = w.add_tensor("x", type, in, float32 ? nullptr : &q);
+  w.add_input("x", x);
+  const int y = w.add_tensor("y", type, out, float32 ? nullptr : &q);
+  w.add_operator(fb::OperatorOptions::TransposeOptions,
+                 [perm](flatbuffers::FlatBufferBuilder& f) { return fb::CreateTransposeOptions(f, f.CreateVector(perm)).Union(); }, {x}, {y}, "op");
+  w.add_output("y", y);
+  return w.finish();
+}
+
+TEST(SimdElementwise, TransposePermutations) {
+  uint32_t seed = 1000;
+  struct T {
+    Shape in;
+    std::vector<int32_t> perm;
+  };
+  const T cases[] = {
+      {{1, 28, 28, 2, 58}, {0, 1, 2, 4, 3}},   // ShuffleNetV2 channel shuffle
+      {{2, 7, 7, 2, 33}, {0, 1, 2, 4, 3}},
+      {{1, 14, 14, 4, 17}, {0, 1, 2, 4, 3}},
+      {{3, 5, 7, 9}, {0, 3, 1, 2}},            // NHWC -> NCHW
+      {{3, 5, 7, 9}, {0, 2, 3, 1}},            // NCHW -> NHWC
+      {{3, 5, 7, 9}, {3, 2, 1, 0}},
+      {{3, 5, 7, 9}, {1, 0, 2, 3}},            // keeps the innermost run
+      {{3, 5, 7, 9}, {0, 1, 2, 3}},            // identity
+      {{1, 5, 1, 9}, {2, 3, 0, 1}},            // size-1 dims
+      {{65, 33}, {1, 0}},
+      {{1000}, {0}},
+      {{2, 3, 4, 5, 6}, {4, 0, 3, 1, 2}},
+      {{2, 1, 3, 1, 4, 5}, {5, 3, 1, 4, 2, 0}},
+      {{16, 64, 31}, {2, 1, 0}},
+  };
+  for (const T& t : cases) {
+    for (bool f : {false, true}) {
+      std::string what = std::string(f ? "f32 " : "s8 ") + "transpose " + shape_str(t.in) + " perm";
+      for (int p : t.perm) what += " " + std::to_string(p);
+      expect_same_bytes_on_every_path(transpose_model(t.in, t.perm, f), seed++, what);
+    }
+  }
+}
+
 // ---- Kernel names ----
 
 const char* kernel_on(const std::vector<uint8_t>& file, octet::KernelPath p) {
