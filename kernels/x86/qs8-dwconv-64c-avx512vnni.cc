@@ -14,6 +14,7 @@
 // vpackssdw / vpacksswb put the 64 results back in channel order.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <type_traits>
 
 #include "kernels/x86/qs8-dwconv-avx512.h"
@@ -55,7 +56,7 @@ template <int KH, int KW, int SW, bool kHigh>
 void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, const QS8DwConvRow& p) {
   constexpr QS8DwConvLayout kL{64, false, KH, KW, 4};
   constexpr int kGroups = (KH + 3) / 4;
-  constexpr int kG = SW == 1 ? 4 : 3;  // interior outputs per step
+  constexpr int kG = SW == 1 ? 4 : 3;  // outputs per step
   const int8_t* rows[KH];
   for (int ky = 0; ky < KH; ++ky) rows[ky] = rows_in[ky];
   const int8_t* zrows[KH];
@@ -76,40 +77,22 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
                                           {hdr + 112, hdr + 176, p.zero_point}};
     int8_t* o = out + c0;
     for (int ky = 0; ky < KH; ++ky) zrows[ky] = p.zero;
-    auto load = [m](const int8_t* q) { return dw_load64_flipped(q, m); };
+    auto load = [m](const int8_t* q) __attribute__((always_inline)) { return dw_load64_flipped(q, m); };
 
-    auto result = [&](const __m512i* acc) {
+    auto result = [&](const __m512i* acc) __attribute__((always_inline)) {
       const __m512i y01 = _mm512_packs_epi32(rq[0].apply(acc[0], ro), rq[1].apply(acc[1], ro));
       const __m512i y23 = _mm512_packs_epi32(rq[2].apply(acc[2], ro), rq[3].apply(acc[3], ro));
       return _mm512_min_epi8(_mm512_max_epi8(_mm512_packs_epi16(y01, y23), qmin8), qmax8);
     };
-    auto store = [&](const __m512i* acc, int ox, __mmask64 mask) {
+    auto store = [&](const __m512i* acc, int ox, __mmask64 mask) __attribute__((always_inline)) {
       _mm512_mask_storeu_epi8(o + static_cast<size_t>(ox) * cs, mask, result(acc));
     };
 
-    auto border = [&](int ox) {
-      __m512i acc[4];
-#pragma GCC unroll 4
-      for (int i = 0; i < 4; ++i) acc[i] = _mm512_load_si512(hdr + 16 * i);
-#pragma GCC unroll 8
-      for (int kx = 0; kx < KW; ++kx) {
-        const ptrdiff_t ix = static_cast<ptrdiff_t>(ox) * SW - pl + kx;
-        const bool valid = ix >= 0 && ix < p.in_w;
-        const size_t off = (valid ? static_cast<size_t>(ix) * cs : 0) + c0;
-#pragma GCC unroll 4
-        for (int j = 0; j < kGroups; ++j) {
-          const DwQuadAvx512 x = dw_group_rows<KH>(valid ? rows : zrows, j, off, load);
-          const __m512i* wk = w + (j * KW + kx) * 4;
-#pragma GCC unroll 4
-          for (int i = 0; i < 4; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], x.v[i], _mm512_load_si512(wk + i));
-        }
-      }
-      store(acc, ox, m);
-    };
-
-    // G interior outputs ox .. ox + G - 1, from the columns they span.
-    auto interior = [&](int ox, auto g_const) {
+    // G outputs ox .. ox + G - 1, from the columns they span. kCheck: some of the
+    // columns may lie outside the row (borders); those read zero-point bytes.
+    auto group = [&](int ox, auto g_const, auto check_const) __attribute__((always_inline)) {
       constexpr int G = decltype(g_const)::value;
+      constexpr bool kCheck = decltype(check_const)::value;
       constexpr int kSpan = (G - 1) * SW + KW;
       __m512i acc[G][4];
 #pragma GCC unroll 8
@@ -117,13 +100,20 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
 #pragma GCC unroll 4
         for (int i = 0; i < 4; ++i) acc[g][i] = _mm512_load_si512(hdr + 16 * i);
       }
-      const size_t base = static_cast<size_t>(static_cast<ptrdiff_t>(ox) * SW - pl) * cs + c0;
+      const ptrdiff_t ix0 = static_cast<ptrdiff_t>(ox) * SW - pl;
 #pragma GCC unroll 16
       for (int col = 0; col < kSpan; ++col) {
-        const size_t off = base + static_cast<size_t>(col) * cs;
+        const ptrdiff_t ix = ix0 + col;
+        const int8_t* const* rr = rows;
+        size_t off = static_cast<size_t>(ix) * cs + c0;
+        if constexpr (kCheck) {
+          const bool valid = ix >= 0 && ix < p.in_w;
+          rr = valid ? rows : zrows;
+          off = valid ? off : c0;
+        }
 #pragma GCC unroll 4
         for (int j = 0; j < kGroups; ++j) {
-          const DwQuadAvx512 x = dw_group_rows<KH>(rows, j, off, load);
+          const DwQuadAvx512 x = dw_group_rows<KH>(rr, j, off, load);
 #pragma GCC unroll 8
           for (int g = 0; g < G; ++g) {
             const int kx = col - g * SW;
@@ -146,10 +136,10 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
     // block's channels). At C = 32, stride 1, both halves are one 64-byte load.
     const __mmask32 m32 = static_cast<__mmask32>(m);
     const size_t step = SW * cs;  // from one pixel's column to the next pixel's
-    auto interior_two = [&](int ox, auto g_const, auto contiguous_const) {
+    auto interior_two = [&](int ox, auto g_const, auto contiguous_const) __attribute__((always_inline)) {
       constexpr int G = decltype(g_const)::value;
       constexpr bool contiguous = decltype(contiguous_const)::value;
-      auto load_two = [&](const int8_t* q) {
+      auto load_two = [&](const int8_t* q) __attribute__((always_inline)) {
         if constexpr (contiguous) {
           return dw_load64_flipped(q, ~__mmask64(0));
         } else {
@@ -199,9 +189,22 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
     };
 
     using One = std::integral_constant<int, 1>;
-    int ox = 0;
-    for (; ox < p.interior_begin; ++ox) border(ox);
     using Group = std::integral_constant<int, kG>;
+    // Up to kG outputs next to or across a border.
+    auto checked = [&](int ox, int n) __attribute__((always_inline)) {
+      switch (n) {
+        case 1: group(ox, One(), std::true_type()); break;
+        case 2: group(ox, std::integral_constant<int, 2>(), std::true_type()); break;
+        case 3: group(ox, std::integral_constant<int, 3>(), std::true_type()); break;
+        default: group(ox, std::integral_constant<int, 4>(), std::true_type()); break;
+      }
+    };
+    int ox = 0;
+    while (ox < p.interior_begin) {
+      const int n = std::min(kG, p.out_w - ox);
+      checked(ox, n);
+      ox += n;
+    }
     if (SW == 1 && cs == 32) {
       for (; ox + 2 * kG <= p.interior_end; ox += 2 * kG) interior_two(ox, Group(), std::true_type());
       for (; ox + 2 <= p.interior_end; ox += 2) interior_two(ox, One(), std::true_type());
@@ -209,9 +212,12 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
       for (; ox + 2 * kG <= p.interior_end; ox += 2 * kG) interior_two(ox, Group(), std::false_type());
       for (; ox + 2 <= p.interior_end; ox += 2) interior_two(ox, One(), std::false_type());
     }
-    for (; ox + kG <= p.interior_end; ox += kG) interior(ox, Group());
-    for (; ox < p.interior_end; ++ox) interior(ox, One());
-    for (; ox < p.out_w; ++ox) border(ox);
+    for (; ox + kG <= p.interior_end; ox += kG) group(ox, Group(), std::false_type());
+    while (ox < p.out_w) {
+      const int n = std::min(kG, p.out_w - ox);
+      checked(ox, n);
+      ox += n;
+    }
   }
 }
 

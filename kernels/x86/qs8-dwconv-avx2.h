@@ -95,7 +95,7 @@ void dw_row_avx2(const int8_t* const* rows_in, int8_t* out, const void* packed, 
     const DwRequantAvx2<kHigh> rq0(hdr + 16, hdr + 32, p.zero_point), rq1(hdr + 24, hdr + 40, p.zero_point);
     int8_t* o = out + c0;
 
-    auto store = [&](__m256i a0, __m256i a1, int ox) {
+    auto store = [&](__m256i a0, __m256i a1, int ox) __attribute__((always_inline)) {
       __m128i y = requant_pack16_avx2(rq0.apply(a0, ro), rq1.apply(a1, ro));
       y = _mm_min_epi8(_mm_max_epi8(y, qmin8), qmax8);
       int8_t* dst = o + static_cast<size_t>(ox) * cs;
@@ -108,7 +108,7 @@ void dw_row_avx2(const int8_t* const* rows_in, int8_t* out, const void* packed, 
       }
     };
 
-    auto border = [&](int ox) {
+    auto border = [&](int ox) __attribute__((always_inline)) {
       __m256i a0 = bias0, a1 = bias1;
 #pragma GCC unroll 8
       for (int kx = 0; kx < KW; ++kx) {
@@ -128,7 +128,7 @@ void dw_row_avx2(const int8_t* const* rows_in, int8_t* out, const void* packed, 
       store(a0, a1, ox);
     };
 
-    auto interior = [&](int ox, auto g_const) {
+    auto interior = [&](int ox, auto g_const) __attribute__((always_inline)) {
       constexpr int G = decltype(g_const)::value;
       constexpr int kSpan = (G - 1) * SW + KW;
       __m256i acc[G][2];

@@ -97,7 +97,7 @@ void dw_row_avx512(const int8_t* const* rows_in, int8_t* out, const void* packed
     const DwRequantAvx512<kHigh> rq0(hdr + 32, hdr + 64, p.zero_point), rq1(hdr + 48, hdr + 80, p.zero_point);
     int8_t* o = out + c0;
 
-    auto store = [&](__m512i a0, __m512i a1, int ox) {
+    auto store = [&](__m512i a0, __m512i a1, int ox) __attribute__((always_inline)) {
       const __m128i y0 = _mm512_cvtsepi32_epi8(rq0.apply(a0, ro));  // channels 0-7, 16-23
       const __m128i y1 = _mm512_cvtsepi32_epi8(rq1.apply(a1, ro));  // channels 8-15, 24-31
       __m256i y = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_unpacklo_epi64(y0, y1)),
@@ -107,7 +107,7 @@ void dw_row_avx512(const int8_t* const* rows_in, int8_t* out, const void* packed
     };
 
     // Borders: columns outside the row read zero-point bytes.
-    auto border = [&](int ox) {
+    auto border = [&](int ox) __attribute__((always_inline)) {
       __m512i a0 = bias0, a1 = bias1;
 #pragma GCC unroll 8
       for (int kx = 0; kx < KW; ++kx) {
@@ -128,7 +128,7 @@ void dw_row_avx512(const int8_t* const* rows_in, int8_t* out, const void* packed
     };
 
     // Interior: G outputs from the columns they span, each column interleaved once.
-    auto interior = [&](int ox, auto g_const) {
+    auto interior = [&](int ox, auto g_const) __attribute__((always_inline)) {
       constexpr int G = decltype(g_const)::value;
       constexpr int kSpan = (G - 1) * SW + KW;
       __m512i acc[G][2];
