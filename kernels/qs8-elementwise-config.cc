@@ -10,9 +10,10 @@ QS8ElementwiseConfig qs8_elementwise_config(KernelPath path) {
   const bool avx512 = path == KernelPath::kAvx512bw || path == KernelPath::kAvx512vnni;
   if (path == KernelPath::kReference) return c;
   c.name = kernel_path_name(path);
-  // 256-entry lookups: AVX2's vpshufb scheme on every path; VBMI where the CPU has it.
-  c.lut = x8_lut_32__avx2;
-  c.lut_name = "x8_lut_32__avx2";
+  // 256-entry lookups: vpshufb over 16 sub-tables (AVX2, or AVX-512 BW on the
+  // AVX-512 paths), vpermi2b where the CPU has VBMI.
+  c.lut = avx512 ? x8_lut_64__avx512bw : x8_lut_32__avx2;
+  c.lut_name = avx512 ? "x8_lut_64__avx512bw" : "x8_lut_32__avx2";
   // Pooling windows and bilinear pixels rarely span more than a few vectors of
   // channels; the AVX2 bilinear kernel serves the AVX-512 paths too.
   c.ibilinear = qs8_ibilinear_16__avx2;

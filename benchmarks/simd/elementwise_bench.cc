@@ -75,9 +75,11 @@ void finish(benchmark::State& state, const Data& d, const char* label) {
   state.SetLabel(label);
 }
 
-// path < 0: the reference kernels.
+// path -1: the reference kernels; -2: the AVX-512 BW path without its VBMI lookup.
 void octet_op(benchmark::State& state, Act s, Op op, int path) {
-  const octet::KernelPath kp = path < 0 ? octet::KernelPath::kReference : static_cast<octet::KernelPath>(path);
+  const octet::KernelPath kp = path == -1 ? octet::KernelPath::kReference
+                               : path == -2 ? octet::KernelPath::kAvx512bw
+                                            : static_cast<octet::KernelPath>(path);
   if (!octet::rt::kernel_path_supported(kp)) {
     state.SkipWithError("this CPU does not run the path");
     return;
@@ -86,7 +88,7 @@ void octet_op(benchmark::State& state, Act s, Op op, int path) {
   const octet::QS8ElementwiseConfig& e = octet::kernel_table(kp).elementwise;
   const octet::QAddParams ap = add_params();
   const octet::QMulParams mp = mul_params();
-  const bool vbmi = e.lut_vbmi != nullptr && octet::rt::cpu_features().x86_avx512vbmi;
+  const bool vbmi = path != -2 && e.lut_vbmi != nullptr && octet::rt::cpu_features().x86_avx512vbmi;
   const octet::x8_lut_fn lut = vbmi ? e.lut_vbmi : e.lut;
   octet::BroadcastShape same, se;
   const int64_t full[] = {1, s.hw, s.hw, s.c}, vec[] = {1, 1, 1, s.c};
@@ -186,6 +188,9 @@ int register_all() {
         const auto path = static_cast<octet::KernelPath>(p);
         if (!octet::kernel_path_built(path) || octet::kernel_table(path).elementwise.name == nullptr) continue;
         benchmark::RegisterBenchmark((shape + "/" + octet::kernel_path_name(path)).c_str(), octet_op, s, static_cast<Op>(o), p);
+      }
+      if (o == static_cast<int>(Op::kLut) && octet::kernel_path_built(octet::KernelPath::kAvx512bw)) {
+        benchmark::RegisterBenchmark((shape + "/avx512bw-no-vbmi").c_str(), octet_op, s, Op::kLut, -2);
       }
 #if OCTET_HAVE_XNNPACK
       benchmark::RegisterBenchmark((shape + "/xnnpack").c_str(), xnnpack_op, s, static_cast<Op>(o));

@@ -8,6 +8,7 @@ list(APPEND OCTET_X86_AVX2_SOURCES
   x86/qs8-avgpool-16-avx2.cc
   x86/qs8-ibilinear-16-avx2.cc)
 list(APPEND OCTET_X86_AVX512BW_SOURCES
+  x86/x8-lut-64-avx512bw.cc
   x86/qs8-vadd-64-avx512bw.cc
   x86/qs8-vmul-32-avx512bw.cc
   x86/qs8-maxpool-64-avx512bw.cc

@@ -8,6 +8,7 @@ namespace octet {
 
 void x8_lut_32__avx2(size_t n, const int8_t* x, const int8_t* table, int8_t* y);
 void x8_lut_64__avx512vbmi(size_t n, const int8_t* x, const int8_t* table, int8_t* y);
+void x8_lut_64__avx512bw(size_t n, const int8_t* x, const int8_t* table, int8_t* y);
 
 void qs8_vadd_32__avx2(size_t n, const int8_t* a, const int8_t* b, const QAddParams& p, int8_t* y);
 void qs8_vaddc_32__avx2(size_t n, const int8_t* a, int8_t b, const QAddParams& p, int8_t* y);

@@ -6,6 +6,7 @@
 // pooling windows clipped at borders, resize scales, and the kernel name of each path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -84,6 +85,33 @@ TEST(SimdElementwise, LookupTablesAllSizes) {
   std::vector<int8_t> id(256);
   for (int i = 0; i < 256; ++i) id[i] = static_cast<int8_t>(255 - i);
   expect_same_bytes_on_every_path(lut_model({4096}, id), seed++, "lut reversed table");
+}
+
+// Every lookup kernel built here that this CPU runs, called directly (the AVX-512 BW
+// one is not what the operators pick on a CPU with VBMI): every byte value, at every
+// length up to 300 and offsets that misalign the input, against qs8_lut__reference.
+TEST(SimdElementwise, LookupKernelsDirectly) {
+  const auto& cpu = octet::rt::cpu_features();
+  std::mt19937 rng(11);
+  std::vector<int8_t> table(256), x(600), want(600), got(600);
+  for (auto& v : table) v = static_cast<int8_t>(rng());
+  for (auto& v : x) v = static_cast<int8_t>(rng());
+  for (int i = 0; i < 256; ++i) x[i] = static_cast<int8_t>(i - 128);
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    const octet::QS8ElementwiseConfig& e = octet::kernel_table(p).elementwise;
+    for (auto [fn, name] : {std::pair{e.lut, e.lut_name}, std::pair{e.lut_vbmi, e.lut_vbmi_name}}) {
+      if (fn == nullptr || (fn == e.lut_vbmi && !cpu.x86_avx512vbmi)) continue;
+      for (size_t n = 0; n <= 300; ++n) {
+        for (size_t off : {size_t{0}, size_t{1}, size_t{37}}) {
+          octet::qs8_lut__reference(n, x.data() + off, table.data(), want.data());
+          std::fill(got.begin(), got.end(), int8_t{0x55});
+          fn(n, x.data() + off, table.data(), got.data());
+          ASSERT_TRUE(std::equal(want.begin(), want.begin() + n, got.begin())) << name << " n=" << n << " offset " << off;
+          ASSERT_EQ(got[n], int8_t{0x55}) << name << " wrote past n=" << n;
+        }
+      }
+    }
+  }
 }
 
 // ---- Add / Sub / Mul ----
