@@ -17,6 +17,7 @@
 #include "kernels/kernel-table.h"
 #include "kernels/reference/qs8-binary-reference.h"
 #include "kernels/reference/qs8-lut-reference.h"
+#include "kernels/reference/qs8-pool-reference.h"
 #include "runtime/cpu.h"
 
 #if OCTET_HAVE_XNNPACK
@@ -133,6 +134,67 @@ void octet_op(benchmark::State& state, Act s, Op op, int path) {
   finish(state, d, label);
 }
 
+// ResNet's stem MaxPool 3x3 s2 pad 1 on 112x112x64 and MobileNetV3's
+// GlobalAveragePool of 7x7x960, one thread, per output pixel as the runtime calls the
+// kernels (windows clipped at the borders), in input elements/s.
+void octet_pool(benchmark::State& state, bool global, int path) {
+  const octet::KernelPath kp = path < 0 ? octet::KernelPath::kReference : static_cast<octet::KernelPath>(path);
+  if (!octet::rt::kernel_path_supported(kp)) {
+    state.SkipWithError("this CPU does not run the path");
+    return;
+  }
+  const int hw = global ? 7 : 112, c = global ? 960 : 64, oh = global ? 1 : 56;
+  std::vector<int8_t> x(static_cast<size_t>(hw) * hw * c), y(static_cast<size_t>(oh) * oh * c);
+  std::mt19937 rng(3);
+  for (auto& v : x) v = static_cast<int8_t>(rng());
+  const octet::QS8ElementwiseConfig& e = octet::kernel_table(kp).elementwise;
+  octet::ConvShape s;
+  s.in_h = s.in_w = hw;
+  s.in_c = s.out_c = c;
+  s.out_h = s.out_w = oh;
+  s.kernel_h = s.kernel_w = 3;
+  s.stride_h = s.stride_w = 2;
+  s.pad_top = s.pad_left = s.pad_bottom = s.pad_right = 1;
+  octet::QGlobalAvgPoolParams gp;
+  octet::quantize_multiplier(1.0 / (hw * hw), &gp.multiplier);
+  octet::QS8AvgPoolPixel px;
+  px.m = gp.multiplier;
+  for (auto _ : state) {
+    if (global) {
+      if (e.avgpool != nullptr) {
+        octet::QS8PoolWindow w;
+        w.x = x.data();
+        w.rows = static_cast<size_t>(hw) * hw;
+        w.cols = 1;
+        w.row_stride = w.col_stride = static_cast<size_t>(c);
+        e.avgpool(w, static_cast<size_t>(c), px, y.data());
+      } else {
+        octet::qs8_global_avgpool__reference(1, static_cast<size_t>(hw) * hw, static_cast<size_t>(c), x.data(), gp, y.data());
+      }
+    } else if (e.maxpool != nullptr) {
+      for (int oy = 0; oy < oh; ++oy) {
+        const int y0 = oy * 2 - 1, r0 = y0 < 0 ? 0 : y0, r1 = y0 + 3 > hw ? hw : y0 + 3;
+        for (int ox = 0; ox < oh; ++ox) {
+          const int x0 = ox * 2 - 1, c0 = x0 < 0 ? 0 : x0, c1 = x0 + 3 > hw ? hw : x0 + 3;
+          octet::QS8PoolWindow w;
+          w.x = x.data() + (static_cast<size_t>(r0) * hw + c0) * c;
+          w.rows = static_cast<size_t>(r1 - r0);
+          w.cols = static_cast<size_t>(c1 - c0);
+          w.row_stride = static_cast<size_t>(hw) * c;
+          w.col_stride = static_cast<size_t>(c);
+          e.maxpool(w, static_cast<size_t>(c), -128, 127, y.data() + (static_cast<size_t>(oy) * oh + ox) * c);
+        }
+      }
+    } else {
+      octet::qs8_maxpool2d__reference(s, x.data(), -128, 127, y.data());
+    }
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["elements/s"] = benchmark::Counter(static_cast<double>(x.size()), benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(kp == octet::KernelPath::kReference ? "reference" : global ? e.avgpool_name : e.maxpool_name);
+}
+
 #if OCTET_HAVE_XNNPACK
 void xnnpack_op(benchmark::State& state, Act s, Op op) {
   Data d(s);
@@ -195,6 +257,15 @@ int register_all() {
 #if OCTET_HAVE_XNNPACK
       benchmark::RegisterBenchmark((shape + "/xnnpack").c_str(), xnnpack_op, s, static_cast<Op>(o));
 #endif
+    }
+  }
+  for (bool global : {false, true}) {
+    const std::string name = global ? "Elementwise/GlobalAveragePool/7x7x960" : "Elementwise/MaxPool3x3s2/112x112x64";
+    benchmark::RegisterBenchmark((name + "/reference").c_str(), octet_pool, global, -1);
+    for (int p = 1; p <= 4; ++p) {
+      const auto path = static_cast<octet::KernelPath>(p);
+      if (!octet::kernel_path_built(path) || octet::kernel_table(path).elementwise.name == nullptr) continue;
+      benchmark::RegisterBenchmark((name + "/" + octet::kernel_path_name(path)).c_str(), octet_pool, global, p);
     }
   }
   return 0;
