@@ -35,7 +35,8 @@ Status create_conv2d_depthwise_1x1(const OpBuildContext& c, const QS8ConvParams&
   const ConvShape& s = p.shape;
   const QS8DwConv1x1Config& k = c.kernels->dwconv1x1;
   if (k.fn == nullptr || s.kernel_h != 1 || s.kernel_w != 1 || s.stride_h != 1 || s.stride_w != 1 || s.pad_top != 0 ||
-      s.pad_left != 0 || s.pad_bottom != 0 || s.pad_right != 0 || s.groups != s.in_c || s.out_c != s.in_c) {
+      s.pad_left != 0 || s.pad_bottom != 0 || s.pad_right != 0 || s.groups != s.in_c || s.out_c != s.in_c ||
+      s.in_c == 0 || static_cast<size_t>(s.batch) * s.out_h * s.out_w == 0) {
     return Status::Ok();
   }
   std::unique_ptr<DwConv1x1> op(new (std::nothrow) DwConv1x1());

@@ -85,7 +85,8 @@ Status create_gemm(const OpBuildContext& c, size_t m, size_t n, size_t k, const 
                    int32_t input_zero_point, const RequantTable& table, const RequantParams& rq,
                    std::unique_ptr<GemmOperator>* out) {
   const QS8GemmConfig& g = c.kernels->gemm;
-  if (g.fn == nullptr) return Status::Ok();
+  // Empty layers (zero rows, channels or K) stay with the reference operator.
+  if (g.fn == nullptr || m == 0 || n == 0 || k == 0) return Status::Ok();
   std::unique_ptr<GemmOperator> op(new (std::nothrow) GemmOperator());
   if (!op) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
   op->gemm = g;

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "converter/writer/demo_model.h"
+#include "kernels/kernel-table.h"
+#include "runtime/cpu.h"
 #include "octet/octet.h"
 #include "tests/support/demo_reference.h"
 #include "tests/support/test_util.h"
@@ -57,7 +59,9 @@ TEST(ApiStatus, EveryStatusHasAName) {
 
 TEST(ApiCpu, DescriptionNamesTheKernelPath) {
   const std::string d = octet_cpu_description();
-  EXPECT_NE(d.find("kernels: reference"), std::string::npos) << d;
+  // The best path this CPU runs, by the name load options take.
+  const std::string best = octet::kernel_path_name(octet::rt::cpu_features().best);
+  EXPECT_NE(d.find("kernels: " + best), std::string::npos) << d;
   EXPECT_EQ(octet_cpu_description(), octet_cpu_description());  // detected once, one static string
 }
 
@@ -293,7 +297,10 @@ TEST_F(DemoApi, ProfileNeedsProfiling) {
   }
   EXPECT_GT(total, 0u);
   ASSERT_EQ(octet_session_operator_profile(prof.get(), 1, &p), OCTET_OK);
-  EXPECT_STREQ(p.kernel, "qs8_conv2d__reference");
+  // conv1 runs the model's GEMM (or the reference kernel on the reference path).
+  const char* gemm = octet::kernel_table(octet::rt::cpu_features().best).gemm.name;
+  EXPECT_STREQ(p.kernel, gemm != nullptr ? gemm : "qs8_conv2d__reference");
+  EXPECT_STREQ(octet_model_kernel_path(model()), octet::kernel_path_name(octet::rt::cpu_features().best));
 }
 
 TEST_F(DemoApi, SessionKeepsTheModelAlive) {
