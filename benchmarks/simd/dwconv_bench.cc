@@ -16,6 +16,7 @@
 #include "kernels/kernel-table.h"
 #include "kernels/pack/qs8-dwconv-pack.h"
 #include "kernels/reference/requantize.h"
+#include "kernels/x86/qs8-dwconv-x86.h"
 #include "runtime/cpu.h"
 
 #if OCTET_HAVE_XNNPACK
@@ -64,13 +65,13 @@ struct DwData {
   double macs() const { return static_cast<double>(out_h) * out_w * c * 9; }
 };
 
-void octet_dwconv(benchmark::State& state, DwLayer l, octet::KernelPath path) {
+// dw: the path's table entry, or another kernel of the path's ISA.
+void octet_dwconv(benchmark::State& state, DwLayer l, octet::KernelPath path, octet::QS8DwConvConfig dw) {
   if (!octet::rt::kernel_path_supported(path)) {
     state.SkipWithError("this CPU does not run the path");
     return;
   }
   DwData d(l);
-  const octet::QS8DwConvConfig& dw = octet::kernel_table(path).dwconv;
   const octet::QS8DwConvLayout layout = dw.layout(3, 3);
   const size_t bytes = (layout.packed_bytes(d.c) + 63) / 64 * 64;
   std::unique_ptr<void, decltype(&std::free)> packed(std::aligned_alloc(64, bytes), &std::free);
@@ -141,8 +142,17 @@ int register_all() {
     for (int p = 1; p <= 4; ++p) {
       const auto path = static_cast<octet::KernelPath>(p);
       if (!octet::kernel_path_built(path) || octet::kernel_table(path).dwconv.name == nullptr) continue;
-      benchmark::RegisterBenchmark((shape + "/" + octet::kernel_path_name(path)).c_str(), octet_dwconv, l, path);
+      benchmark::RegisterBenchmark((shape + "/" + octet::kernel_path_name(path)).c_str(), octet_dwconv, l, path,
+                                   octet::kernel_table(path).dwconv);
     }
+#if defined(__x86_64__)
+    // The 32-channel vpdpwssd kernel the 64-channel vpdpbusd one replaced on avx512vnni.
+    const octet::QS8DwConvConfig dw32 = {"qs8_dwconv_32c__avx512vnni", 32, true, 2,
+                                         {"qs8_dwconv_3x3_32c__avx512vnni", octet::qs8_dwconv_3x3_32c__avx512vnni},
+                                         {"qs8_dwconv_5x5_32c__avx512vnni", octet::qs8_dwconv_5x5_32c__avx512vnni}};
+    benchmark::RegisterBenchmark((shape + "/avx512vnni-32c").c_str(), octet_dwconv, l, octet::KernelPath::kAvx512vnni,
+                                 dw32);
+#endif
 #if OCTET_HAVE_XNNPACK
     benchmark::RegisterBenchmark((shape + "/xnnpack").c_str(), xnnpack_dwconv, l);
 #endif
