@@ -37,9 +37,24 @@ const DwLayer kDwLayers[] = {{112, 32, 1}, {112, 96, 2}, {56, 144, 1}, {56, 144,
 constexpr float kInScale = 0.02f, kOutScale = 0.05f;
 constexpr int32_t kInZero = -3, kOutZero = 5;
 
+// 64-byte aligned storage, as the runtime's tensors are.
+template <typename T>
+struct AlignedVector {
+  std::unique_ptr<T, decltype(&std::free)> p{nullptr, &std::free};
+  size_t n = 0;
+  void resize(size_t count) {
+    n = count;
+    p.reset(static_cast<T*>(std::aligned_alloc(64, (count * sizeof(T) + 63) / 64 * 64)));
+  }
+  T* data() const { return p.get(); }
+  T* begin() const { return p.get(); }
+  T* end() const { return p.get() + n; }
+};
+
 struct DwData {
   int in_h, in_w, c, out_h, out_w, stride;
-  std::vector<int8_t> input, weights, output;
+  AlignedVector<int8_t> input, output;
+  std::vector<int8_t> weights;
   std::vector<int32_t> bias;
   std::vector<float> w_scales;
   std::vector<int32_t> m0, shift;
@@ -77,7 +92,9 @@ void octet_dwconv(benchmark::State& state, DwLayer l, octet::KernelPath path, oc
   std::unique_ptr<void, decltype(&std::free)> packed(std::aligned_alloc(64, bytes), &std::free);
   octet::qs8_dwconv_pack(layout, d.c, d.weights.data(), d.bias.data(), kInZero, d.m0.data(), d.shift.data(), true,
                          packed.get());
-  std::vector<int8_t> zero(static_cast<size_t>(d.in_w) * d.c + 64, static_cast<int8_t>(kInZero));
+  AlignedVector<int8_t> zero;
+  zero.resize(static_cast<size_t>(d.in_w) * d.c + 64);
+  std::memset(zero.data(), kInZero, zero.n);
   octet::QS8DwConvRow r;
   r.channels = d.c;
   r.in_w = d.in_w;
