@@ -401,6 +401,7 @@ TEST(SimdElementwise, ResizeNearestAndBilinear) {
     for (auto ct : {fb::CoordinateTransform::HALF_PIXEL, fb::CoordinateTransform::ASYMMETRIC, fb::CoordinateTransform::ALIGN_CORNERS}) {
       for (int c : {1, 15, 16, 17, 33, 64}) {
         for (int f : {2, 4, 8}) {
+          if (f != 2 && c != 17 && c != 64) continue;  // every channel tail once, at x2
           const std::string what = std::string(fb::EnumNameResizeMode(mode)) + " " + fb::EnumNameCoordinateTransform(ct) + " x" +
                                    std::to_string(f) + " c=" + std::to_string(c);
           expect_same_bytes_on_every_path(resize_model(1, 5, 4, c, 5 * f, 4 * f, mode, ct, fb::NearestRounding::ROUND_PREFER_FLOOR,
