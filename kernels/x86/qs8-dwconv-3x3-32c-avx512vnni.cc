@@ -1,4 +1,4 @@
-// int8 depthwise convolution, 3x3 and 5x5 windows, 32 channels per block,
+// int8 depthwise convolution, 3x3 window, 32 channels per block,
 // AVX-512 VNNI: two taps per int32 lane with vpdpwssd (multiply pairs and
 // accumulate in one instruction). The row walk is in qs8-dwconv-avx512.h;
 // requantization fused.
@@ -18,11 +18,6 @@ struct MacAvx512vnni {
 void qs8_dwconv_3x3_32c__avx512vnni(const int8_t* const* rows, int8_t* out, const void* packed,
                                     const QS8DwConvRow& p) {
   dw_avx512<MacAvx512vnni, 3, 3>(rows, out, packed, p);
-}
-
-void qs8_dwconv_5x5_32c__avx512vnni(const int8_t* const* rows, int8_t* out, const void* packed,
-                                    const QS8DwConvRow& p) {
-  dw_avx512<MacAvx512vnni, 5, 5>(rows, out, packed, p);
 }
 
 }  // namespace octet

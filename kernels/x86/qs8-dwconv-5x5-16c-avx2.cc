@@ -1,4 +1,4 @@
-// int8 depthwise convolution, 3x3 and 5x5 windows, 16 channels per block, AVX2:
+// int8 depthwise convolution, 5x5 window, 16 channels per block, AVX2:
 // two taps per int32 lane with vpmaddwd, then vpaddd. The row walk is in
 // qs8-dwconv-avx2.h; requantization fused.
 #include "kernels/x86/qs8-dwconv-avx2.h"
@@ -13,10 +13,6 @@ struct MacAvx2 {
 };
 
 }  // namespace
-
-void qs8_dwconv_3x3_16c__avx2(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
-  dw_avx2<MacAvx2, 3, 3>(rows, out, packed, p);
-}
 
 void qs8_dwconv_5x5_16c__avx2(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
   dw_avx2<MacAvx2, 5, 5>(rows, out, packed, p);

@@ -1,4 +1,4 @@
-// int8 depthwise convolution, 3x3 and 5x5 windows, 32 channels per block,
+// int8 depthwise convolution, 5x5 window, 32 channels per block,
 // AVX-512BW: two taps per int32 lane with vpmaddwd, then vpaddd. The row walk is
 // in qs8-dwconv-avx512.h; requantization fused.
 #include "kernels/x86/qs8-dwconv-avx512.h"
@@ -13,10 +13,6 @@ struct MacAvx512bw {
 };
 
 }  // namespace
-
-void qs8_dwconv_3x3_32c__avx512bw(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
-  dw_avx512<MacAvx512bw, 3, 3>(rows, out, packed, p);
-}
 
 void qs8_dwconv_5x5_32c__avx512bw(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
   dw_avx512<MacAvx512bw, 5, 5>(rows, out, packed, p);

@@ -1,4 +1,4 @@
-// int8 depthwise convolution, 3x3 and 5x5 windows, 16 channels per block,
+// int8 depthwise convolution, 5x5 window, 16 channels per block,
 // AVX2 + AVX-VNNI: two taps per int32 lane with vpdpwssd (multiply pairs and
 // accumulate in one instruction). The row walk is in qs8-dwconv-avx2.h;
 // requantization fused.
@@ -14,10 +14,6 @@ struct MacAvxVnni {
 };
 
 }  // namespace
-
-void qs8_dwconv_3x3_16c__avxvnni(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
-  dw_avx2<MacAvxVnni, 3, 3>(rows, out, packed, p);
-}
 
 void qs8_dwconv_5x5_16c__avxvnni(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
   dw_avx2<MacAvxVnni, 5, 5>(rows, out, packed, p);

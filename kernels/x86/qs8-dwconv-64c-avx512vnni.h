@@ -1,5 +1,6 @@
-// int8 depthwise convolution, 3x3 and 5x5 windows, 64 channels per block,
-// AVX-512 VNNI: four kernel rows per int32 lane with vpdpbusd.
+// The body of the AVX-512 VNNI depthwise row kernels (64-channel tile, four kernel
+// rows per int32 lane with vpdpbusd). Include only from files compiled with
+// -mavx512f -mavx512bw -mavx512vl -mavx512vnni; everything here has internal linkage.
 //
 // For one block of 64 channels the kernel walks the output row. Each input column
 // it reads is loaded once from four kernel rows (the last row repeated where kh
@@ -12,16 +13,18 @@
 // vertical padding arrives as a zero-point row. Requantization is fused (the
 // high-product form of qs8-dwconv-avx512.h when every shift is in [33, 54]), and
 // vpackssdw / vpacksswb put the 64 results back in channel order.
+#pragma once
+
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <type_traits>
 
 #include "kernels/x86/qs8-dwconv-avx512.h"
-#include "kernels/x86/qs8-dwconv-x86.h"
 
 namespace octet {
-
 namespace {
 
 struct DwQuadAvx512 {
@@ -239,15 +242,4 @@ void dw_64c(const int8_t* const* rows, int8_t* out, const void* packed, const QS
 }
 
 }  // namespace
-
-void qs8_dwconv_3x3_64c__avx512vnni(const int8_t* const* rows, int8_t* out, const void* packed,
-                                    const QS8DwConvRow& p) {
-  dw_64c<3, 3>(rows, out, packed, p);
-}
-
-void qs8_dwconv_5x5_64c__avx512vnni(const int8_t* const* rows, int8_t* out, const void* packed,
-                                    const QS8DwConvRow& p) {
-  dw_64c<5, 5>(rows, out, packed, p);
-}
-
 }  // namespace octet

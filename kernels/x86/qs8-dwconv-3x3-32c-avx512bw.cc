@@ -1,0 +1,21 @@
+// int8 depthwise convolution, 3x3 window, 32 channels per block,
+// AVX-512BW: two taps per int32 lane with vpmaddwd, then vpaddd. The row walk is
+// in qs8-dwconv-avx512.h; requantization fused.
+#include "kernels/x86/qs8-dwconv-avx512.h"
+#include "kernels/x86/qs8-dwconv-x86.h"
+
+namespace octet {
+
+namespace {
+
+struct MacAvx512bw {
+  static __m512i mac(__m512i acc, __m512i x, __m512i w) { return _mm512_add_epi32(acc, _mm512_madd_epi16(x, w)); }
+};
+
+}  // namespace
+
+void qs8_dwconv_3x3_32c__avx512bw(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
+  dw_avx512<MacAvx512bw, 3, 3>(rows, out, packed, p);
+}
+
+}  // namespace octet
