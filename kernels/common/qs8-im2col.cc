@@ -6,9 +6,15 @@ namespace octet {
 
 namespace {
 
-// memcpy of a short run: calls to the library's memcpy cost more than the copy for
-// the 3 to 48 bytes of an early layer's taps. Fixed-size pieces inline; the last
-// piece overlaps the previous one instead of looping byte by byte.
+// A short run in 8-byte pieces, rounded up: writes up to 7 bytes past n (the caller
+// leaves that room and overwrites it), reads up to 7 past the run (the caller knows
+// the input goes on). Library memcpy calls cost more than the copy for the 3 to 48
+// bytes of an early layer's taps.
+inline void copy_run_over(int8_t* dst, const int8_t* src, size_t n) {
+  for (size_t i = 0; i < n; i += 8) std::memcpy(dst + i, src + i, 8);
+}
+
+// An exact run: fixed-size pieces, the last one overlapping the previous.
 inline void copy_run(int8_t* dst, const int8_t* src, size_t n) {
   if (n >= 8) {
     size_t i = 0;
@@ -32,23 +38,41 @@ void qs8_im2col(const ConvShape& s, const int8_t* input, int8_t pad_value, size_
                 int8_t* out, size_t out_stride) {
   const size_t c = static_cast<size_t>(s.in_c);
   const size_t ow = static_cast<size_t>(s.out_w), oh = static_cast<size_t>(s.out_h);
+  const size_t row_bytes = static_cast<size_t>(s.kernel_w) * c;  // one kernel row's taps
+  const size_t in_row = static_cast<size_t>(s.in_w) * c;
+  const size_t last_input_row = static_cast<size_t>(s.batch) * s.in_h - 1;
+  // Rounded-up copies need 8 bytes of room after the row in `out` and an input row
+  // after the source (never the tensor's last row).
+  const bool over = out_stride >= static_cast<size_t>(s.kernel_h) * row_bytes + 8 && in_row >= 8;
+  // (n, oy, ox) of row m, advanced row by row (divisions per row cost more than the
+  // copy for early layers).
+  size_t n = m_begin / (oh * ow), oy = (m_begin / ow) % oh, ox = m_begin % ow;
   for (size_t m = m_begin; m < m_end; ++m, out += out_stride) {
-    const size_t n = m / (oh * ow), oy = (m / ow) % oh, ox = m % ow;
+    if (m != m_begin && ++ox == ow) {
+      ox = 0;
+      if (++oy == oh) {
+        oy = 0;
+        ++n;
+      }
+    }
     int8_t* dst = out;
+    const int ix0 = static_cast<int>(ox) * s.stride_w - s.pad_left;
+    const int ix_last = ix0 + (s.kernel_w - 1) * s.dilation_w;
+    const bool row_inside = s.dilation_w == 1 && ix0 >= 0 && ix_last < s.in_w;
     for (int ky = 0; ky < s.kernel_h; ++ky) {
       const int iy = static_cast<int>(oy) * s.stride_h - s.pad_top + ky * s.dilation_h;
-      const int ix0 = static_cast<int>(ox) * s.stride_w - s.pad_left;
-      const size_t row_bytes = static_cast<size_t>(s.kernel_w) * c;
       if (iy < 0 || iy >= s.in_h) {
         fill_run(dst, pad_value, row_bytes);
         dst += row_bytes;
         continue;
       }
-      const int8_t* src_row = input + ((n * s.in_h + iy) * static_cast<size_t>(s.in_w)) * c;
-      const int ix_last = ix0 + (s.kernel_w - 1) * s.dilation_w;
-      if (s.dilation_w == 1 && ix0 >= 0 && ix_last < s.in_w) {
+      const size_t input_row = n * s.in_h + static_cast<size_t>(iy);
+      const int8_t* src_row = input + input_row * in_row;
+      if (row_inside) {
         // The kernel_w taps of this row are contiguous in NHWC.
-        copy_run(dst, src_row + static_cast<size_t>(ix0) * c, row_bytes);
+        const int8_t* src = src_row + static_cast<size_t>(ix0) * c;
+        if (over && input_row < last_input_row) copy_run_over(dst, src, row_bytes);
+        else copy_run(dst, src, row_bytes);
         dst += row_bytes;
         continue;
       }

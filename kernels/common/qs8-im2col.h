@@ -11,7 +11,9 @@ namespace octet {
 // row m is output pixel m of the flattened (batch, out_h, out_w) index, holding its
 // K = kernel_h * kernel_w * in_c inputs in (ky, kx, c) order, the order of OHWI
 // weights. Padded positions hold pad_value (the input zero point: the real 0).
-// Row i of the result starts at out + (i - m_begin) * out_stride.
+// Row i of the result starts at out + (i - m_begin) * out_stride. With out_stride at
+// least K + 8 the copies may write up to 7 bytes past K (never read: K bytes are the
+// row), and read up to 7 bytes past a run but never past the input's last row.
 void qs8_im2col(const ConvShape& s, const int8_t* input, int8_t pad_value, size_t m_begin, size_t m_end,
                 int8_t* out, size_t out_stride);
 

@@ -105,7 +105,7 @@ Status create_gemm(const OpBuildContext& c, size_t m, size_t n, size_t k, const 
   const size_t nr = static_cast<size_t>(g.layout.nr), mr = static_cast<size_t>(g.mr);
   const size_t col_blocks = g.layout.blocks(n);
   size_t chunk_blocks = std::max<size_t>(1, kChunkWeightBytes / g.layout.block_bytes(k));
-  op->a_stride = round_up(k, 16);
+  op->a_stride = round_up(k + 8, 16);  // 8 bytes of room for qs8_im2col's rounded-up copies
   op->rows_per_block = std::min(round_up(m, mr), std::max(mr, kBlockRowBytes / op->a_stride / mr * mr));
   op->row_blocks = (m + op->rows_per_block - 1) / op->rows_per_block;
   // Split columns further while there are too few items to share between threads.
