@@ -1,6 +1,7 @@
 // Add, Sub, Mul, Div, Maximum, Minimum, Pow with broadcasting.
 #include <cstring>
 #include <new>
+#include <string>
 
 #include "kernels/reference/qs8-binary-reference.h"
 #include "runtime/ops/lut_util.h"
@@ -103,6 +104,13 @@ class Binary final : public Operator {
   qs8_vaddc_fn vaddc = nullptr;
   qs8_vmul_fn vmul = nullptr;
   qs8_vmulc_fn vmulc = nullptr;
+  // Maximum / Minimum: each operand alone through its table of
+  // clamp(zo + rescaled value) (clamp is monotone, so it commutes with max and min),
+  // then the byte max / min of the two lookups.
+  x8_lut_fn lut = nullptr;
+  int8_t table_a[256] = {}, table_b[256] = {};
+  static constexpr size_t kMinMaxChunk = 1024;
+  std::string kernel_name;
   BroadcastRuns runs;
   QAddParams add_swapped;  // a and b exchanged, for runs where a repeats
   QMulParams mul_swapped;
@@ -155,11 +163,48 @@ class Binary final : public Operator {
     }
   }
 
+  // Output elements [begin, end) of Maximum / Minimum; tmp holds kMinMaxChunk bytes.
+  void run_minmax(const int8_t* a, const int8_t* b, int8_t* y, size_t begin, size_t end, int8_t* tmp) const {
+    const size_t n = runs.run;
+    const bool is_max = kind == fb::BinaryKind::MAXIMUM;
+    size_t o = begin / n, off = begin % n;
+    while (begin < end) {
+      size_t len = n - off < end - begin ? n - off : end - begin;
+      if (len > kMinMaxChunk) len = kMinMaxChunk;
+      size_t ia = 0, ib = 0;
+      run_offsets(runs, o, &ia, &ib);
+      const int8_t* pa = a + ia + (runs.a_repeats ? 0 : off);
+      const int8_t* pb = b + ib + (runs.b_repeats ? 0 : off);
+      int8_t* py = y + begin;
+      if (runs.a_repeats) std::memset(py, table_a[*pa + 128], len);
+      else lut(len, pa, table_a, py);
+      if (runs.b_repeats) std::memset(tmp, table_b[*pb + 128], len);
+      else lut(len, pb, table_b, tmp);
+      if (is_max) {
+        for (size_t i = 0; i < len; ++i) py[i] = py[i] < tmp[i] ? tmp[i] : py[i];
+      } else {
+        for (size_t i = 0; i < len; ++i) py[i] = tmp[i] < py[i] ? tmp[i] : py[i];
+      }
+      begin += len;
+      off += len;
+      if (off == n) {
+        ++o;
+        off = 0;
+      }
+    }
+  }
+
   void run(const ExecContext& ctx) const override {
     if (quantized) {
       const auto* a = ctx.tensor<const int8_t>(inputs[0]);
       const auto* b = ctx.tensor<const int8_t>(inputs[1]);
       auto* y = ctx.tensor<int8_t>(outputs[0]);
+      if (lut != nullptr) {
+        parallel_for_slots(ctx, total, kElementwiseTile, [&](size_t slot, size_t begin, size_t end) {
+          run_minmax(a, b, y, begin, end, reinterpret_cast<int8_t*>(ctx.scratch + slot * ctx.slot_bytes));
+        });
+        return;
+      }
       if (vadd != nullptr || vmul != nullptr) {
         parallel_for_slots(ctx, total, kElementwiseTile, [&](size_t slot, size_t begin, size_t end) {
           run_simd(a, b, y, begin, end, reinterpret_cast<int8_t*>(ctx.scratch + slot * ctx.slot_bytes));
@@ -249,6 +294,19 @@ Status create_binary(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
           return c.error(OCTET_UNSUPPORTED) << "input/output scale ratio exceeds " << kMaxAddScaleRatio;
         }
         op->kernel = o->kind() == fb::BinaryKind::MAXIMUM ? "qs8_maximum__reference" : "qs8_minimum__reference";
+        if (const LutKernel lut = choose_lut(c.kernels); lut.fn != nullptr) {
+          const QMinMaxParams& p = op->minmax;
+          for (int q = -128; q <= 127; ++q) {  // the reference's arithmetic, one operand at a time
+            const int32_t ra = (p.a_bias + q * p.a_multiplier) >> p.shift;
+            const int32_t rb = (p.b_bias + q * p.b_multiplier) >> p.shift;
+            op->table_a[q + 128] = static_cast<int8_t>(clamp_i64(int64_t{ra} + p.output_zero_point, p.qmin, p.qmax));
+            op->table_b[q + 128] = static_cast<int8_t>(clamp_i64(int64_t{rb} + p.output_zero_point, p.qmin, p.qmax));
+          }
+          op->lut = lut.fn;
+          op->scratch_bytes = Binary::kMinMaxChunk;
+          op->kernel_name = std::string(lut.name) + (o->kind() == fb::BinaryKind::MAXIMUM ? "+max" : "+min");
+          op->kernel = op->kernel_name.c_str();
+        }
         break;
       default:  // ADD, SUB
         if (!compute_qs8_add_params(a.scale(), a.zero_point(), b.scale(), b.zero_point(), y.scale(), y.zero_point(),

@@ -223,15 +223,47 @@ TEST(SimdElementwise, BinaryQuantization) {
   }
 }
 
-// Maximum / Minimum still run the reference kernel: the paths must agree anyway.
+// Maximum / Minimum: two table lookups and a byte max / min on the SIMD paths.
 TEST(SimdElementwise, MaximumMinimum) {
   uint32_t seed = 400;
   for (auto kind : {fb::BinaryKind::MAXIMUM, fb::BinaryKind::MINIMUM}) {
-    BinCase c;
-    c.kind = kind;
-    c.a = c.y = {3, 33};
-    c.b = {33};
-    check(c, seed++);
+    for (int n : kSizes) {
+      BinCase c;
+      c.kind = kind;
+      c.a = c.b = c.y = {n};
+      check(c, seed++);
+    }
+    const std::vector<std::vector<Shape>> shapes = {{{3, 33}, {33}, {3, 33}},
+                                                    {{33}, {3, 33}, {3, 33}},
+                                                    {{3, 33}, {1}, {3, 33}},
+                                                    {{1}, {3, 33}, {3, 33}},
+                                                    {{2, 5, 3, 17}, {2, 1, 1, 17}, {2, 5, 3, 17}},
+                                                    {{2, 5, 3, 17}, {2, 5, 3, 1}, {2, 5, 3, 17}},
+                                                    {{1, 40, 40, 64}, {1, 1, 1, 64}, {1, 40, 40, 64}}};
+    for (const auto& sh : shapes) {
+      BinCase c;
+      c.kind = kind;
+      c.a = sh[0];
+      c.b = sh[1];
+      c.y = sh[2];
+      check(c, seed++);
+    }
+    // Equal quantizations (a copy of the larger byte), a clamp, a large tensor.
+    BinCase same;
+    same.kind = kind;
+    same.a = same.b = same.y = {1000};
+    same.qa = same.qb = same.qy = {0.05f, 3};
+    check(same, seed++);
+    BinCase clamp;
+    clamp.kind = kind;
+    clamp.a = clamp.b = clamp.y = {100};
+    clamp.lo = -20;
+    clamp.hi = 30;
+    check(clamp, seed++);
+    BinCase big;
+    big.kind = kind;
+    big.a = big.b = big.y = {1, 56, 56, 24};
+    check(big, seed++);
   }
 }
 
