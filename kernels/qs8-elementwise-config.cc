@@ -14,10 +14,8 @@ QS8ElementwiseConfig qs8_elementwise_config(KernelPath path) {
   // AVX-512 paths), vpermi2b where the CPU has VBMI.
   c.lut = avx512 ? x8_lut_64__avx512bw : x8_lut_32__avx2;
   c.lut_name = avx512 ? "x8_lut_64__avx512bw" : "x8_lut_32__avx2";
-  // Pooling windows and bilinear pixels rarely span more than a few vectors of
-  // channels; the AVX2 bilinear kernel serves the AVX-512 paths too.
-  c.ibilinear = qs8_ibilinear_16__avx2;
-  c.ibilinear_name = "qs8_ibilinear_16__avx2";
+  c.ibilinear = avx512 ? qs8_ibilinear_32__avx512bw : qs8_ibilinear_16__avx2;
+  c.ibilinear_name = avx512 ? "qs8_ibilinear_32__avx512bw" : "qs8_ibilinear_16__avx2";
   c.transpose = x_transpose_rows;
   c.transpose_name = "x_transpose_rows";
   if (avx512) {

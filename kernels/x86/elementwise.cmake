@@ -12,7 +12,8 @@ list(APPEND OCTET_X86_AVX512BW_SOURCES
   x86/qs8-vadd-64-avx512bw.cc
   x86/qs8-vmul-32-avx512bw.cc
   x86/qs8-maxpool-64-avx512bw.cc
-  x86/qs8-avgpool-32-avx512bw.cc)
+  x86/qs8-avgpool-32-avx512bw.cc
+  x86/qs8-ibilinear-32-avx512bw.cc)
 # AVX-512 VBMI (vpermi2b) is not implied by any kernel path: the table lookup built
 # with it is chosen at load time only on CPUs that report it (runtime/cpu.h).
 set(OCTET_X86_AVX512VBMI_SOURCES

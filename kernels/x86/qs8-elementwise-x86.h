@@ -27,5 +27,6 @@ void qs8_avgpool_16__avx2(const QS8PoolWindow& w, size_t channels, const QS8AvgP
 void qs8_avgpool_32__avx512bw(const QS8PoolWindow& w, size_t channels, const QS8AvgPoolPixel& p, int8_t* y);
 
 void qs8_ibilinear_16__avx2(size_t channels, const QS8BilinearPixel& px, const QS8BilinearParams& p, int8_t* y);
+void qs8_ibilinear_32__avx512bw(size_t channels, const QS8BilinearPixel& px, const QS8BilinearParams& p, int8_t* y);
 
 }  // namespace octet
