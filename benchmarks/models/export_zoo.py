@@ -40,7 +40,7 @@ import sys
 import time
 
 MODELS = ["mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "resnet18", "resnet50",
-          "squeezenet1_1", "shufflenet_v2_x1_0", "efficientnet_b0"]
+          "squeezenet1_1", "shufflenet_v2_x1_0", "efficientnet_b0", "googlenet"]
 MEAN = (0.485, 0.456, 0.406)
 STD = (0.229, 0.224, 0.225)
 LOGIT_STD = 3.0
@@ -106,7 +106,9 @@ def head_module(model):
 @torch.no_grad()
 def prepare(name, bn_x, calib_x, held_x, seed):
     torch.manual_seed(seed)
-    model = getattr(torchvision.models, name)(weights=None)
+    # GoogLeNet's auxiliary classifiers only run in training; leave them out.
+    extra = {"aux_logits": False, "init_weights": True} if name == "googlenet" else {}
+    model = getattr(torchvision.models, name)(weights=None, **extra)
     model.eval()
     bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     for m in bns:
