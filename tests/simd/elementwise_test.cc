@@ -144,12 +144,12 @@ TEST(SimdElementwise, BinarySameShapeAllSizes) {
     for (int n : kSizes) {
       BinCase c;
       c.kind = kind;
-      c.a = c.b = c.y = {n};
+      c.a = c.b = c.y = Shape{n};
       check(c, seed++);
     }
     BinCase big;
     big.kind = kind;
-    big.a = big.b = big.y = {1, 56, 56, 24};
+    big.a = big.b = big.y = Shape{1, 56, 56, 24};
     check(big, seed++);
   }
 }
@@ -173,14 +173,14 @@ TEST(SimdElementwise, BinaryBroadcasts) {
         c.kind = kind;
         c.a = sa;
         c.b = sb;
-        c.y = {2, 5, 3, ch};
+        c.y = Shape{2, 5, 3, ch};
         check(c, seed++);
       }
     }
     BinCase se;  // MobileNetV3's SE multiply, EfficientNet's
     se.kind = kind;
-    se.a = se.y = {1, 14, 14, 112};
-    se.b = {1, 1, 1, 112};
+    se.a = se.y = Shape{1, 14, 14, 112};
+    se.b = Shape{1, 1, 1, 112};
     check(se, seed++);
   }
 }
@@ -193,7 +193,7 @@ TEST(SimdElementwise, BinaryQuantization) {
       for (int32_t zy : {-128, 0, 127}) {
         BinCase c;
         c.kind = kind;
-        c.a = c.b = c.y = {257};
+        c.a = c.b = c.y = Shape{257};
         c.qa.zero_point = za;
         c.qb.zero_point = za == -128 ? 127 : -128;
         c.qy.zero_point = zy;
@@ -204,7 +204,7 @@ TEST(SimdElementwise, BinaryQuantization) {
     for (Q qy : {Q{0.1f, 0}, Q{0.2f, 1}, Q{0.05f, -3}, Q{0.025f, 0}, Q{1e-4f, 0}, Q{50.0f, 0}}) {
       BinCase c;
       c.kind = kind;
-      c.a = c.b = c.y = {300};
+      c.a = c.b = c.y = Shape{300};
       c.qa = {0.05f, 0};
       c.qb = {0.05f, 1};
       c.qy = qy;
@@ -214,7 +214,7 @@ TEST(SimdElementwise, BinaryQuantization) {
     for (auto [lo, hi] : {std::pair{2, 127}, std::pair{-20, 30}, std::pair{5, 5}}) {
       BinCase c;
       c.kind = kind;
-      c.a = c.b = c.y = {100};
+      c.a = c.b = c.y = Shape{100};
       c.qy.zero_point = 2;
       c.lo = lo;
       c.hi = hi;
@@ -230,7 +230,7 @@ TEST(SimdElementwise, MaximumMinimum) {
     for (int n : kSizes) {
       BinCase c;
       c.kind = kind;
-      c.a = c.b = c.y = {n};
+      c.a = c.b = c.y = Shape{n};
       check(c, seed++);
     }
     const std::vector<std::vector<Shape>> shapes = {{{3, 33}, {33}, {3, 33}},
@@ -251,18 +251,18 @@ TEST(SimdElementwise, MaximumMinimum) {
     // Equal quantizations (a copy of the larger byte), a clamp, a large tensor.
     BinCase same;
     same.kind = kind;
-    same.a = same.b = same.y = {1000};
+    same.a = same.b = same.y = Shape{1000};
     same.qa = same.qb = same.qy = {0.05f, 3};
     check(same, seed++);
     BinCase clamp;
     clamp.kind = kind;
-    clamp.a = clamp.b = clamp.y = {100};
+    clamp.a = clamp.b = clamp.y = Shape{100};
     clamp.lo = -20;
     clamp.hi = 30;
     check(clamp, seed++);
     BinCase big;
     big.kind = kind;
-    big.a = big.b = big.y = {1, 56, 56, 24};
+    big.a = big.b = big.y = Shape{1, 56, 56, 24};
     check(big, seed++);
   }
 }
@@ -539,7 +539,7 @@ const char* kernel_on(const std::vector<uint8_t>& file, octet::KernelPath p) {
 TEST(SimdElementwise, KernelNamesFollowThePath) {
   std::vector<int8_t> table(256, 1);
   BinCase add;
-  add.a = add.b = add.y = {64};
+  add.a = add.b = add.y = Shape{64};
   const auto add_file = one_op({{add.a, add.qa}, {add.b, add.qb}}, add.y, add.qy, fb::OperatorOptions::BinaryOptions,
                                [](flatbuffers::FlatBufferBuilder& f) { return fb::CreateBinaryOptions(f, fb::BinaryKind::ADD).Union(); });
   const auto mul_file = one_op({{add.a, add.qa}, {add.b, add.qb}}, add.y, add.qy, fb::OperatorOptions::BinaryOptions,
