@@ -7,6 +7,8 @@
 // high-product requantization (every shift >= 33) and of the 64-bit one.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "kernels/kernel-table.h"
 #include "runtime/cpu.h"
 #include "tests/simd/conv_model.h"
@@ -144,6 +146,22 @@ TEST(SimdDwConv, ZeroPointsClampsAndQuantization) {
       c.seed = seed++;
       check(c);
     }
+  }
+}
+
+TEST(SimdDwConv, EveryShiftAroundTheHighProductRange) {
+  // Per-tensor multipliers from 2^-0.5 down to 2^-40 in half-octave steps: every
+  // shift from 31 to 71 (62 with M0 = 0), so both edges of [33, 54] where the kernels
+  // switch between the 64-bit and the high-product requantization.
+  uint32_t seed = 4500;
+  for (int h = 1; h <= 80; ++h) {
+    ConvCase c = depthwise(20, 3, 1, 1);
+    c.in_h = c.in_w = 5;
+    c.per_channel = false;
+    // M = 0.02 * S_w / S_out with S_w in [0.001, 0.005]; 0.02 * 0.003 / S_out = 2^(-h/2).
+    c.output_scale = static_cast<float>(0.02 * 0.003 * std::pow(2.0, h / 2.0));
+    c.seed = seed++;
+    check(c);
   }
 }
 
