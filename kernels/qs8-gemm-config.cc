@@ -9,16 +9,16 @@ QS8GemmConfig qs8_gemm_config(KernelPath path) {
 #if OCTET_X86_KERNELS
   switch (path) {
     case KernelPath::kAvx512vnni:
-      c = {"qs8_gemm_8x32c4__avx512vnni", qs8_gemm_8x32c4__avx512vnni, 8, {32, false, true}};
+      c = {"qs8_gemm_8x32c4__avx512vnni", qs8_gemm_8x32c4__avx512vnni, 8, 64, {32, false, true}};
       break;
     case KernelPath::kAvxVnni:
-      c = {"qs8_gemm_6x16c4__avxvnni", qs8_gemm_6x16c4__avxvnni, 6, {16, false, true}};
+      c = {"qs8_gemm_6x16c4__avxvnni", qs8_gemm_6x16c4__avxvnni, 6, 0, {16, false, true}};
       break;
     case KernelPath::kAvx512bw:
-      c = {"qs8_gemm_8x32c2__avx512bw", qs8_gemm_8x32c2__avx512bw, 8, {32, true, false}};
+      c = {"qs8_gemm_8x32c2__avx512bw", qs8_gemm_8x32c2__avx512bw, 8, 0, {32, true, false}};
       break;
     case KernelPath::kAvx2:
-      c = {"qs8_gemm_4x16c2__avx2", qs8_gemm_4x16c2__avx2, 4, {16, true, false}};
+      c = {"qs8_gemm_4x16c2__avx2", qs8_gemm_4x16c2__avx2, 4, 0, {16, true, false}};
       break;
     case KernelPath::kReference:
       break;

@@ -18,7 +18,7 @@ struct QS8GemmOutput {
 };
 
 // c[i][j] = requantize(sum_k a[i][k] w[j][k] + packed bias) for i < mr (at most the
-// tile's mr), j < nc; rows of a are kc bytes at a + i * a_stride, rows of c at
+// tile's mr, or QS8GemmConfig::long_mr when set), j < nc; rows of a are kc bytes at a + i * a_stride, rows of c at
 // c + i * c_stride. w points at the first packed block of the nc columns. Reads
 // exactly kc bytes of each row of a, writes exactly nc bytes of each row of c.
 using qs8_gemm_fn = void (*)(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
@@ -28,6 +28,9 @@ struct QS8GemmConfig {
   const char* name = nullptr;  // e.g. "qs8_gemm_8x32c4__avx512vnni"; null: no SIMD GEMM
   qs8_gemm_fn fn = nullptr;
   int mr = 1;
+  // When nonzero, fn also takes up to long_mr rows per call (looping its tiles with
+  // each column block's constants computed once); worth it for short K.
+  int long_mr = 0;
   QS8GemmLayout layout;
 };
 

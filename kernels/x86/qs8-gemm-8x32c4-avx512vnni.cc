@@ -33,9 +33,34 @@ inline void dpbusd(__m512i& acc, __m512i x, __m512i w) { __asm__("vpdpbusd %2, %
 
 // NB: 32-channel blocks hold 2 vectors of 16; a last block of at most 16 channels
 // computes only the first (NB = 1).
+// The requantization constants of one column block, computed once for all the row
+// tiles of a call.
+struct BlockEpilogue {
+  bool high32 = false;  // every shift in [33, 54]: requant_high32_avx512
+  RequantHigh32Avx512 g0, g1;
+  RequantLanesAvx512 r0, r1;
+  __mmask16 m0 = 0, m1 = 0;
+  __mmask32 m01 = 0;
+};
+
+BlockEpilogue block_epilogue(const uint8_t* block, size_t nc, int32_t zero_point) {
+  const auto* header = reinterpret_cast<const int32_t*>(block);
+  BlockEpilogue e;
+  e.m0 = nc >= 16 ? __mmask16(0xffff) : __mmask16((1u << nc) - 1);
+  e.m1 = nc >= 32 ? __mmask16(0xffff) : nc <= 16 ? __mmask16(0) : __mmask16((1u << (nc - 16)) - 1);
+  e.m01 = static_cast<__mmask32>(e.m0) | (static_cast<__mmask32>(e.m1) << 16);
+  e.high32 = requant_high32_avx512(header + kNr, header + 2 * kNr, zero_point, &e.g0) &&
+             (nc <= 16 || requant_high32_avx512(header + kNr + 16, header + 2 * kNr + 16, zero_point, &e.g1));
+  if (!e.high32) {
+    e.r0 = requant_lanes_avx512(header + kNr, header + 2 * kNr);
+    e.r1 = requant_lanes_avx512(header + kNr + 16, header + 2 * kNr + 16);
+  }
+  return e;
+}
+
 template <int MR, int NB>
-void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t* block, int8_t* c, size_t c_stride,
-          const RequantOutAvx512& ro, __m128i qmin, __m128i qmax) {
+void tile(size_t kc, const int8_t* a, size_t a_stride, const uint8_t* block, int8_t* c, size_t c_stride,
+          const RequantOutAvx512& ro, __m128i qmin, __m128i qmax, const BlockEpilogue& e) {
   const auto* header = reinterpret_cast<const int32_t*>(block);
   const __m512i bias0 = _mm512_loadu_si512(header), bias1 = _mm512_loadu_si512(header + 16);
 #define OCTET_DECLARE(r)                         \
@@ -66,27 +91,38 @@ void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t*
     OCTET_ROWS(OCTET_STEP)
   }
 #undef OCTET_STEP
-  const __mmask16 m0 = nc >= 16 ? __mmask16(0xffff) : __mmask16((1u << nc) - 1);
-  const __mmask16 m1 = nc >= 32 ? __mmask16(0xffff) : nc <= 16 ? __mmask16(0) : __mmask16((1u << (nc - 16)) - 1);
-  RequantHighAvx512 h0, h1;
-  if (requant_high_avx512(header + kNr, header + 2 * kNr, &h0) &&
-      (NB == 1 || requant_high_avx512(header + kNr + 16, header + 2 * kNr + 16, &h1))) {
-    // Saturating narrowing, then the clamp on bytes.
+  const __mmask16 m0 = e.m0, m1 = e.m1;
+  if (e.high32) {
+    const RequantHigh32Avx512& g0 = e.g0;
+    const RequantHigh32Avx512& g1 = e.g1;
+    // Rounding, zero point and shift on 32-bit lanes; saturating narrowing, then the
+    // clamp on bytes.
+    const __m256i qmin2 = _mm256_broadcastsi128_si256(qmin), qmax2 = _mm256_broadcastsi128_si256(qmax);
+    const __mmask32 m01 = e.m01;
+    // Two vectors of a row narrowed together: packs leave dwords of 4 bytes in lane
+    // order y0[0..3] y1[0..3] | y0[4..7] y1[4..7] | ...; vpermd restores channel order.
+    const __m512i order = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
 #define OCTET_STORE(r)                                                                                   \
   if constexpr (MR > r) {                                                                                \
-    const __m128i y0 = _mm512_cvtsepi32_epi8(requant_high_unclamped_avx512(acc##r##0, h0, ro.zp));       \
-    _mm_mask_storeu_epi8(c + r * c_stride, m0, _mm_min_epi8(_mm_max_epi8(y0, qmin), qmax));              \
+    const __m512i y0 = requant_high32_unclamped_avx512(acc##r##0, g0);                                   \
     if constexpr (NB > 1) {                                                                              \
-      const __m128i y1 = _mm512_cvtsepi32_epi8(requant_high_unclamped_avx512(acc##r##1, h1, ro.zp));     \
-      _mm_mask_storeu_epi8(c + r * c_stride + 16, m1, _mm_min_epi8(_mm_max_epi8(y1, qmin), qmax));       \
+      const __m512i y1 = requant_high32_unclamped_avx512(acc##r##1, g1);                                 \
+      const __m512i p16 = _mm512_packs_epi32(y0, y1);                                                    \
+      const __m512i p8 = _mm512_permutexvar_epi32(order, _mm512_packs_epi16(p16, p16));                  \
+      const __m256i b = _mm256_min_epi8(_mm256_max_epi8(_mm512_castsi512_si256(p8), qmin2), qmax2);      \
+      _mm256_mask_storeu_epi8(c + r * c_stride, m01, b);                                                 \
+    } else {                                                                                             \
+      const __m128i b = _mm512_cvtsepi32_epi8(y0);                                                       \
+      _mm_mask_storeu_epi8(c + r * c_stride, m0, _mm_min_epi8(_mm_max_epi8(b, qmin), qmax));             \
     }                                                                                                    \
   }
     OCTET_ROWS(OCTET_STORE)
 #undef OCTET_STORE
     return;
   }
-  const RequantLanesAvx512 r0 = requant_lanes_avx512(header + kNr, header + 2 * kNr);
-  const RequantLanesAvx512 r1 = requant_lanes_avx512(header + kNr + 16, header + 2 * kNr + 16);
+  // Other shifts: the general 64-bit rule.
+  const RequantLanesAvx512& r0 = e.r0;
+  const RequantLanesAvx512& r1 = e.r1;
 #define OCTET_STORE(r)                                                                                             \
   if constexpr (MR > r) {                                                                                          \
     _mm_mask_storeu_epi8(c + r * c_stride, m0, requant_pack_avx512(requant_avx512(acc##r##0, r0, ro)));            \
@@ -99,14 +135,15 @@ void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t*
 
 template <int MR>
 void tile_any(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t* block, int8_t* c, size_t c_stride,
-              const RequantOutAvx512& ro, __m128i qmin, __m128i qmax) {
-  if (nc > 16) tile<MR, 2>(nc, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax);
-  else tile<MR, 1>(nc, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax);
+              const RequantOutAvx512& ro, __m128i qmin, __m128i qmax, const BlockEpilogue& e) {
+  if (nc > 16) tile<MR, 2>(kc, a, a_stride, block, c, c_stride, ro, qmin, qmax, e);
+  else tile<MR, 1>(kc, a, a_stride, block, c, c_stride, ro, qmin, qmax, e);
 }
-#undef OCTET_ROWS
 
 }  // namespace
 
+// mr may exceed the tile's 8 rows (up to QS8GemmConfig::long_mr): each column block's
+// requantization constants are then computed once for all the row tiles.
 void qs8_gemm_8x32c4__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
                                  int8_t* c, size_t c_stride, const QS8GemmOutput& out) {
   const RequantOutAvx512 ro = requant_out_avx512(out.zero_point, out.qmin, out.qmax);
@@ -115,15 +152,20 @@ void qs8_gemm_8x32c4__avx512vnni(size_t mr, size_t nc, size_t kc, const int8_t* 
   const auto* block = static_cast<const uint8_t*>(w);
   for (size_t n = 0; n < nc; n += kNr, block += block_bytes, c += kNr) {
     const size_t ncb = nc - n < kNr ? nc - n : kNr;
-    switch (mr) {
-      case 1: tile_any<1>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
-      case 2: tile_any<2>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
-      case 3: tile_any<3>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
-      case 4: tile_any<4>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
-      case 5: tile_any<5>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
-      case 6: tile_any<6>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
-      case 7: tile_any<7>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
-      default: tile_any<8>(ncb, kc, a, a_stride, block, c, c_stride, ro, qmin, qmax); break;
+    const BlockEpilogue e = block_epilogue(block, ncb, out.zero_point);
+    for (size_t r = 0; r < mr; r += 8) {
+      const int8_t* ar = a + r * a_stride;
+      int8_t* cr = c + r * c_stride;
+      switch (mr - r < 8 ? mr - r : 8) {
+        case 1: tile_any<1>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+        case 2: tile_any<2>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+        case 3: tile_any<3>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+        case 4: tile_any<4>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+        case 5: tile_any<5>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+        case 6: tile_any<6>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+        case 7: tile_any<7>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+        default: tile_any<8>(ncb, kc, ar, a_stride, block, cr, c_stride, ro, qmin, qmax, e); break;
+      }
     }
   }
 }

@@ -100,6 +100,42 @@ inline __m512i requant_high_unclamped_avx512(__m512i acc, const RequantHighAvx51
   return _mm512_add_epi32(_mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po), zp);
 }
 
+// Shorter still when every shift is in [33, 54]: with k = shift - 32 and h the high
+// 32 bits of acc * m0 (floor(acc * m0 / 2^32)),
+//   floor((h + 2^(k-1) + Z * 2^k) / 2^k) = floor((acc * m0 + 2^(shift-1)) / 2^shift) + Z
+// (adding an integer commutes with the floor, and a floor of a floor is one floor).
+// |h| < 2^30 and |Z * 2^k| <= 2^29, so the sum stays in int32: the rounding, the
+// zero point and the shift all happen on 32-bit lanes.
+struct RequantHigh32Avx512 {
+  __m512i m0_even, m0_odd;
+  __m512i k;    // shift - 32, int32 lanes
+  __m512i add;  // 2^(k-1) + Z * 2^k, int32 lanes
+};
+
+inline bool requant_high32_avx512(const int32_t* m0, const int32_t* shift, int32_t zero_point,
+                                  RequantHigh32Avx512* r) {
+  const __m512i s = _mm512_loadu_si512(shift);
+  if (_mm512_cmplt_epi32_mask(s, _mm512_set1_epi32(33)) != 0 || _mm512_cmpgt_epi32_mask(s, _mm512_set1_epi32(54)) != 0) {
+    return false;
+  }
+  const __m512i m = _mm512_loadu_si512(m0);
+  r->m0_even = m;
+  r->m0_odd = _mm512_srli_epi64(m, 32);
+  r->k = _mm512_sub_epi32(s, _mm512_set1_epi32(32));
+  const __m512i one = _mm512_set1_epi32(1);
+  r->add = _mm512_add_epi32(_mm512_sllv_epi32(one, _mm512_sub_epi32(r->k, one)),
+                            _mm512_sllv_epi32(_mm512_set1_epi32(zero_point), r->k));
+  return true;
+}
+
+// 16 accumulators -> round(acc * M) + Z as int32 (not yet clamped).
+inline __m512i requant_high32_unclamped_avx512(__m512i acc, const RequantHigh32Avx512& r) {
+  const __m512i pe = _mm512_mul_epi32(acc, r.m0_even);
+  const __m512i po = _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), r.m0_odd);
+  const __m512i h = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(pe, 32), po);
+  return _mm512_srav_epi32(_mm512_add_epi32(h, r.add), r.k);
+}
+
 // 16 results in [-128, 127] -> 16 bytes.
 inline __m128i requant_pack_avx512(__m512i y) { return _mm512_cvtsepi32_epi8(y); }
 

@@ -22,6 +22,7 @@ struct AlignedFree {
 
 constexpr size_t kChunkWeightBytes = 384 * 1024;  // packed weights per column chunk (L2)
 constexpr size_t kBlockRowBytes = 96 * 1024;       // im2col rows per row block
+constexpr size_t kLongRowsMaxK = 512;             // A rows of a long call stay in L1
 constexpr size_t kMinItems = 8;                    // enough items for a few threads
 // Below this many multiply-accumulates (a few microseconds) a layer runs on the
 // calling thread: waking the pool would cost about what the split saves.
@@ -44,7 +45,9 @@ class GemmOperator final : public Operator {
   void run(const ExecContext& ctx) const override {
     const auto* x = ctx.tensor<const int8_t>(inputs[0]);
     auto* y = ctx.tensor<int8_t>(outputs[0]);
-    const size_t mr = static_cast<size_t>(gemm.mr);
+    // Short K: several row tiles per call when the kernel takes them (its column
+    // blocks' requantization constants computed once per call).
+    const size_t mr = static_cast<size_t>(gemm.long_mr != 0 && k <= kLongRowsMaxK ? gemm.long_mr : gemm.mr);
     const size_t block_bytes = gemm.layout.block_bytes(k);
     // Tasks of whole row blocks when there are enough of them (one im2col each);
     // otherwise single items, so that column chunks spread over the threads too.
