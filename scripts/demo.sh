@@ -51,5 +51,5 @@ for f in "$I"/det/page_000.png "$I"/det/page_001.png "$I"/det/photo_0*.jpg; do
   $B/benchmarks/octet-run "$O/det.octet" --input x="$R/in.npy" --output-dir "$R/det/$n" --profile >/dev/null
 done
 /usr/bin/python3 scripts/ocr_report.py "$R" "$I" "$M/ppocr_keys_v1.txt"
-echo "== latency of the INT8 recognizer (reference kernels; SIMD kernels are the x86/ARM issues)"
+echo "== latency of the INT8 recognizer (the best kernel path of this CPU: see the cpu line)"
 $B/benchmarks/octet-run "$O/rec.octet" --runs 5
