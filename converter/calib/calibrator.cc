@@ -15,6 +15,7 @@ const char* calib_method_name(CalibMethod m) {
     case CalibMethod::kMinMax: return "minmax";
     case CalibMethod::kPercentile: return "percentile";
     case CalibMethod::kEntropy: return "entropy";
+    case CalibMethod::kMse: return "mse";
   }
   return "?";
 }
@@ -23,6 +24,7 @@ bool parse_calib_method(const std::string& s, CalibMethod* m) {
   if (s == "minmax") *m = CalibMethod::kMinMax;
   else if (s == "percentile") *m = CalibMethod::kPercentile;
   else if (s == "entropy" || s == "kl") *m = CalibMethod::kEntropy;
+  else if (s == "mse") *m = CalibMethod::kMse;
   else return false;
   return true;
 }
@@ -104,6 +106,59 @@ Range percentile_range(const Stats& st, double pct) {
 
 }  // namespace
 
+void range_qparams(float lo, float hi, double* scale, int32_t* zero_point) {
+  lo = std::min(lo, 0.0f);
+  hi = std::max(hi, 0.0f);
+  double sc = (static_cast<double>(hi) - lo) / 255.0;
+  if (!(sc > 1e-12)) sc = 1.0 / 255.0;
+  const double z = std::nearbyint(-128.0 - lo / sc);
+  *scale = static_cast<float>(sc);  // the model stores float32
+  *zero_point = static_cast<int32_t>(std::max(-128.0, std::min(127.0, z)));
+}
+
+double histogram_mse(const std::vector<double>& hist, double hmin, double hmax, const Range& r) {
+  double scale;
+  int32_t zp;
+  range_qparams(r.lo, r.hi, &scale, &zp);
+  const double width = (hmax - hmin) / static_cast<double>(hist.size());
+  double err = 0;
+  for (size_t i = 0; i < hist.size(); ++i) {
+    if (hist[i] == 0) continue;
+    const double v = hmin + (static_cast<double>(i) + 0.5) * width;
+    const double q = std::max(-128.0, std::min(127.0, std::nearbyint(v / scale) + zp));
+    const double d = v - scale * (q - zp);
+    err += hist[i] * d * d;
+  }
+  return err;
+}
+
+Range mse_range(const std::vector<double>& hist, double hmin, double hmax) {
+  constexpr int kSteps = 40;
+  Range best{static_cast<float>(hmin), static_cast<float>(hmax)};
+  if (hist.empty() || !(hmax > hmin)) return best;
+  double best_err = histogram_mse(hist, hmin, hmax, best);
+  // Cut each side towards 0 (the range always holds 0): step k keeps (1 - k/40) of it.
+  const double lo_side = std::min(hmin, 0.0), hi_side = std::max(hmax, 0.0);
+  for (int i = 0; i < kSteps; ++i) {
+    const double lo = lo_side * (1.0 - static_cast<double>(i) / kSteps);
+    if (i > 0 && lo_side == 0) break;
+    for (int j = 0; j < kSteps; ++j) {
+      const double hi = hi_side * (1.0 - static_cast<double>(j) / kSteps);
+      if (j > 0 && hi_side == 0) break;
+      Range r{static_cast<float>(std::max(lo, hmin)), static_cast<float>(std::min(hi, hmax))};
+      if (hmin > 0) r.lo = static_cast<float>(hmin);  // one-sided values keep their own end
+      if (hmax < 0) r.hi = static_cast<float>(hmax);
+      if (!(r.hi > r.lo)) continue;
+      const double e = histogram_mse(hist, hmin, hmax, r);
+      if (e < best_err) {
+        best_err = e;
+        best = r;
+      }
+    }
+  }
+  return best;
+}
+
 size_t entropy_threshold_bins(const std::vector<double>& hist, size_t levels) {
   const size_t n = hist.size();
   if (n <= levels) return n;
@@ -151,7 +206,8 @@ size_t entropy_threshold_bins(const std::vector<double>& hist, size_t levels) {
 }
 
 bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
-               const CalibOptions& o, std::map<std::string, Range>* ranges, std::string* error) {
+               const CalibOptions& o, std::map<std::string, Range>* ranges, std::string* error,
+               std::map<std::string, Range>* observed) {
   if (count == 0) {
     *error = "no calibration samples";
     return false;
@@ -196,6 +252,7 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
       if (o.method == CalibMethod::kEntropy && (s.lo > 0 || s.hi < 0)) s.hist.clear();
     }
     const char* label2 = o.method == CalibMethod::kPercentile ? "calibrating (pass 2/2: percentiles)"
+                         : o.method == CalibMethod::kMse      ? "calibrating (pass 2/2: MSE histograms)"
                                                                : "calibrating (pass 2/2: histograms)";
     if (!run_pass(g, values, count, load, o, label2,
                   [&](const std::string& name, const Tensor& t) {
@@ -228,6 +285,8 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
       r = {s.lo, s.hi};
     } else if (o.method == CalibMethod::kPercentile) {
       r = percentile_range(s, o.percentile);
+    } else if (o.method == CalibMethod::kMse) {
+      r = mse_range(s.hist, s.hmin, s.hmax);
     } else {
       // Signed values: 128 levels on each side of zero; non-negative: 256.
       const size_t levels = s.symmetric ? 128 : 256;
@@ -237,6 +296,7 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
       r.lo = s.symmetric ? static_cast<float>(std::max<double>(s.lo, -t)) : s.lo;
     }
     (*ranges)[kv.first] = r;
+    if (observed != nullptr) (*observed)[kv.first] = s.lo <= s.hi ? Range{s.lo, s.hi} : Range{0, 0};
   }
   return true;
 }

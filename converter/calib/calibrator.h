@@ -1,7 +1,9 @@
 // Activation ranges from real inputs: the float reference executor runs the graph
 // on every calibration sample while the calibrator watches chosen values.
 // Methods: min-max; percentile; KL-divergence entropy over 2048-bin histograms
-// (as TensorRT describes it). Percentile and entropy take a second pass, with
+// (as TensorRT describes it); MSE: the clipping range whose 8-bit quantization (the
+// scale and zero point the lowering derives from it) gives the least squared error
+// over the value's histogram. Percentile, entropy and MSE take a second pass, with
 // each histogram spanning the value's min-max range from the first.
 #pragma once
 
@@ -15,7 +17,7 @@
 
 namespace octet::cvt {
 
-enum class CalibMethod { kMinMax, kPercentile, kEntropy };
+enum class CalibMethod { kMinMax, kPercentile, kEntropy, kMse };
 const char* calib_method_name(CalibMethod m);
 bool parse_calib_method(const std::string& s, CalibMethod* m);
 
@@ -33,9 +35,25 @@ struct CalibOptions {
 // Loads calibration sample i (graph input name -> tensor).
 using SampleLoader = std::function<bool(size_t i, std::map<std::string, Tensor>* inputs, std::string* error)>;
 
-// Observes `values` (float values of g) over `count` samples; ranges out.
+// Observes `values` (float values of g) over `count` samples; ranges out, and the
+// plain min-max ranges in *observed when given (so callers can report what a method
+// clipped).
 bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
-               const CalibOptions& options, std::map<std::string, Range>* ranges, std::string* error);
+               const CalibOptions& options, std::map<std::string, Range>* ranges, std::string* error,
+               std::map<std::string, Range>* observed = nullptr);
+
+// The int8 scale and zero point of a range, as the lowering derives them: the range
+// widened to hold 0, scale (hi - lo) / 255, zero point round(-128 - lo / scale).
+void range_qparams(float lo, float hi, double* scale, int32_t* zero_point);
+
+// MSE search over a histogram of `hist.size()` equal bins spanning [hmin, hmax] (the
+// observed range): each side of the range is cut independently to one of 40 steps
+// of its distance from 0, and the pair whose quantization (range_qparams) gives the
+// least sum of count * (bin centre - dequantized value)^2 wins; ties keep the wider.
+Range mse_range(const std::vector<double>& hist, double hmin, double hmax);
+
+// The histogram squared error of quantizing with range r (for reports and tests).
+double histogram_mse(const std::vector<double>& hist, double hmin, double hmax, const Range& r);
 
 // KL-divergence threshold: the number of leading bins (>= levels) of `hist`
 // whose quantization into `levels` levels loses the least information.

@@ -251,6 +251,32 @@ void print_dispatch_summary(const LowerResult& r, FILE* out) {
   for (const auto& kv : float_reasons) std::fprintf(out, "  float: %zu x %s\n", kv.second, kv.first.c_str());
 }
 
+// Which ranges the method cut below the observed min-max, the widest cuts first.
+static void report_clipping(CalibMethod m, const std::map<std::string, Range>& observed,
+                     const std::map<std::string, Range>& chosen) {
+  struct Cut {
+    std::string name;
+    Range seen, kept;
+    double kept_fraction;
+  };
+  std::vector<Cut> cuts;
+  for (const auto& kv : chosen) {
+    auto it = observed.find(kv.first);
+    if (it == observed.end()) continue;
+    const double span = static_cast<double>(it->second.hi) - it->second.lo;
+    const double kept = static_cast<double>(kv.second.hi) - kv.second.lo;
+    if (span > 0 && kept < span * 0.999) cuts.push_back({kv.first, it->second, kv.second, kept / span});
+  }
+  std::sort(cuts.begin(), cuts.end(), [](const Cut& a, const Cut& b) { return a.kept_fraction < b.kept_fraction; });
+  std::fprintf(stderr, "calibration (%s): %zu of %zu ranges clipped below their min-max\n", calib_method_name(m),
+               cuts.size(), chosen.size());
+  for (size_t i = 0; i < cuts.size() && i < 8; ++i) {
+    const Cut& c = cuts[i];
+    std::fprintf(stderr, "  %-40.40s [%.4g, %.4g] -> [%.4g, %.4g] (%.0f%% of the span)\n", c.name.c_str(), c.seen.lo,
+                 c.seen.hi, c.kept.lo, c.kept.hi, 100.0 * c.kept_fraction);
+  }
+}
+
 bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* error) {
   std::vector<uint8_t> bytes;
   if (!read_file_bytes(o.input_path, uint64_t{1} << 31, &bytes, error)) return false;
@@ -316,7 +342,9 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
       auto loader = [&](size_t i, std::map<std::string, Tensor>* in, std::string* e) {
         return load_sample(g, o, samples.files[i], in, e);
       };
-      if (!calibrate(g, values_needing_ranges(g), samples.files.size(), loader, co, &lo.ranges, error)) return false;
+      std::map<std::string, Range> observed;
+      if (!calibrate(g, values_needing_ranges(g), samples.files.size(), loader, co, &lo.ranges, error, &observed)) return false;
+      if (o.verbose && o.calib.method != CalibMethod::kMinMax) report_clipping(o.calib.method, observed, lo.ranges);
       if (!o.calib_cache.empty() && !write_calib_cache(o.calib_cache, sha, o.calib.method, config, lo.ranges, error)) return false;
     }
     method = calib_method_name(o.calib.method);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "converter/calib/calibrator.h"
 #include "kernels/reference/qs8-quantize-reference.h"
 
 namespace octet::cvt {
@@ -21,12 +22,9 @@ const std::vector<int64_t>& LowerContext::shape_of(const std::string& v) const {
 }
 
 QuantParams LowerContext::qparams_from_range(float lo, float hi) {
-  lo = std::min(lo, 0.0f);
-  hi = std::max(hi, 0.0f);
-  double scale = (static_cast<double>(hi) - lo) / 255.0;
-  if (!(scale > 1e-12)) scale = 1.0 / 255.0;
-  const double z = std::nearbyint(-128.0 - lo / scale);
-  const int32_t zp = static_cast<int32_t>(std::max(-128.0, std::min(127.0, z)));
+  double scale;
+  int32_t zp;
+  range_qparams(lo, hi, &scale, &zp);  // one rule, shared with the MSE calibration
   return QuantParams::per_tensor(static_cast<float>(scale), zp);
 }
 

@@ -16,7 +16,8 @@ void usage(FILE* f) {
                "  --input-shape NAME=D0,D1,...  fix a graph input's shape (repeatable)\n"
                "  --calib PATH                  folder of calibration samples: images (PNG/JPEG), .npy or\n"
                "                                float32 .bin (one subfolder per input for several inputs)\n"
-               "  --calib-method M              minmax (default), percentile, entropy\n"
+               "  --calib-method M              minmax (default), percentile, entropy, mse (least squared\n"
+               "                                quantization error per tensor; reports what it clipped)\n"
                "  --percentile P                for percentile (default 99.99)\n"
                "  --calib-limit N               use at most N samples\n"
                "  --calib-cache FILE.json       reuse ranges from FILE when it matches; else write them there\n"
@@ -97,7 +98,7 @@ int main(int argc, char** argv) {
     } else if (a == "--calib-method") {
       const std::string m = next();
       if (!parse_calib_method(m, &o.calib.method)) {
-        std::fprintf(stderr, "octet-convert: unknown --calib-method '%s' (minmax, percentile, entropy)\n", m.c_str());
+        std::fprintf(stderr, "octet-convert: unknown --calib-method '%s' (minmax, percentile, entropy, mse)\n", m.c_str());
         return 2;
       }
     } else if (a == "--percentile") {

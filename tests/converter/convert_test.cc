@@ -219,7 +219,7 @@ TEST(Convert, SmallCnnInt8StaysCloseToFloat) {
     std::snprintf(name, sizeof name, "/sample_%02d.npy", i);
     ASSERT_TRUE(write_npy(calib + name, random_image(rng), &e)) << e;
   }
-  for (CalibMethod m : {CalibMethod::kMinMax, CalibMethod::kPercentile, CalibMethod::kEntropy}) {
+  for (CalibMethod m : {CalibMethod::kMinMax, CalibMethod::kPercentile, CalibMethod::kEntropy, CalibMethod::kMse}) {
     ConvertOptions o;
     o.input_path = dir + "/cnn.onnx";
     o.output_path = dir + "/cnn_int8.octet";
