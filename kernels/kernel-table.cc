@@ -8,6 +8,7 @@ KernelTable build(KernelPath path) {
   KernelTable t;
   t.path = path;
   t.gemm = qs8_gemm_config(path);
+  t.gemm_int16 = qs8_gemm_int16_config(path);
   t.dwconv = qs8_dwconv_config(path);
   t.elementwise = qs8_elementwise_config(path);
   t.quantize = qs8_quantize_config(path);

@@ -14,6 +14,7 @@ namespace octet {
 struct KernelTable {
   KernelPath path = KernelPath::kReference;
   QS8GemmConfig gemm;
+  QS8GemmConfig gemm_int16;  // int16 weights: products of two activations
   QS8DwConvConfig dwconv;
   QS8ElementwiseConfig elementwise;
   QS8QuantizeConfig quantize;

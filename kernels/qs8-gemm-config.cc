@@ -29,4 +29,25 @@ QS8GemmConfig qs8_gemm_config(KernelPath path) {
   return c;
 }
 
+QS8GemmConfig qs8_gemm_int16_config(KernelPath path) {
+  QS8GemmConfig c;
+#if OCTET_X86_KERNELS
+  switch (path) {
+    case KernelPath::kAvx512vnni:
+    case KernelPath::kAvx512bw:
+      c = {"qs8_gemm_8x32c2__avx512bw", qs8_gemm_8x32c2__avx512bw, 8, 0, {32, true, false}};
+      break;
+    case KernelPath::kAvxVnni:
+    case KernelPath::kAvx2:
+      c = {"qs8_gemm_4x16c2__avx2", qs8_gemm_4x16c2__avx2, 4, 0, {16, true, false}};
+      break;
+    case KernelPath::kReference:
+      break;
+  }
+#else
+  (void)path;
+#endif
+  return c;
+}
+
 }  // namespace octet

@@ -37,4 +37,8 @@ struct QS8GemmConfig {
 // The GEMM of a path (null name on the reference path).
 QS8GemmConfig qs8_gemm_config(KernelPath path);
 
+// The path's GEMM with int16 weights (vpmaddwd), for products of two activations:
+// their zero-point-corrected values need 9 bits (qs8_gemm_pack_activation).
+QS8GemmConfig qs8_gemm_int16_config(KernelPath path);
+
 }  // namespace octet

@@ -51,4 +51,32 @@ void qs8_gemm_pack(const QS8GemmLayout& layout, size_t n, size_t k, const int8_t
   }
 }
 
+void qs8_gemm_pack_activation(const QS8GemmLayout& layout, size_t n, size_t k, const int8_t* b, size_t stride_j,
+                              size_t stride_i, int32_t b_zero_point, int32_t a_zero_point, int32_t m0,
+                              int32_t shift, void* out) {
+  const size_t nr = static_cast<size_t>(layout.nr);
+  const size_t groups = layout.groups(k);
+  auto* block = static_cast<uint8_t*>(out);
+  for (size_t n0 = 0; n0 < n; n0 += nr, block += layout.block_bytes(k)) {
+    std::memset(block, 0, layout.block_bytes(k));
+    auto* hb = reinterpret_cast<int32_t*>(block);
+    auto* g = reinterpret_cast<int16_t*>(block + layout.header_bytes());
+    for (size_t j = 0; j < nr; ++j) {
+      const size_t c = n0 + j;
+      hb[nr + j] = c < n ? m0 : 0;
+      hb[2 * nr + j] = c < n ? shift : 1;
+      if (c >= n) continue;
+      int32_t sum = 0;  // |sum| <= 255 * K: the runtime bounds K
+      for (size_t i = 0; i < k; ++i) {
+        const int32_t w = int32_t{b[c * stride_j + i * stride_i]} - b_zero_point;
+        sum += w;
+        // group i / 4, pair (i % 4) / 2, channel j, element i % 2
+        g[(i / 4) * nr * 4 + ((i % 4) / 2) * nr * 2 + j * 2 + (i % 2)] = static_cast<int16_t>(w);
+      }
+      hb[j] = -a_zero_point * sum;
+    }
+    (void)groups;
+  }
+}
+
 }  // namespace octet

@@ -37,6 +37,10 @@ void matrix_offsets(const BatchMatMulShape& s, size_t index, size_t* a_offset, s
 
 }  // namespace
 
+void batch_matmul_offsets(const BatchMatMulShape& s, size_t index, size_t* a_offset, size_t* b_offset) {
+  matrix_offsets(s, index, a_offset, b_offset);
+}
+
 void qs8_batch_matmul__reference(const BatchMatMulShape& s, const int8_t* a, int32_t a_zero_point,
                                  const int8_t* b, int32_t b_zero_point, const RequantParams& rq,
                                  int8_t* y, size_t row_begin, size_t row_end) {

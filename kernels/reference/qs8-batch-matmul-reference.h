@@ -23,6 +23,9 @@ struct BatchMatMulShape {
 bool make_batch_matmul_shape(const int64_t* a, int a_rank, const int64_t* b, int b_rank,
                              bool transpose_b, BatchMatMulShape* s);
 
+// Offsets (in elements) of the A and B matrices behind output matrix `index`.
+void batch_matmul_offsets(const BatchMatMulShape& s, size_t index, size_t* a_offset, size_t* b_offset);
+
 // int8: acc = sum_k (a - a_zero_point) * (b - b_zero_point) in int32 (the caller checks
 // K * 255 * 255 < 2^31), y = requantize_channel(rq, acc, 0): one multiplier for the whole
 // tensor. Computes output rows [row_begin, row_end).

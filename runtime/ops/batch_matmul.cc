@@ -1,6 +1,8 @@
 // BatchMatMul: out[..., M, N] = A[..., M, K] x B[..., K, N] with broadcast batches.
+#include <algorithm>
 #include <new>
 
+#include "kernels/pack/qs8-gemm-pack.h"
 #include "kernels/reference/qs8-batch-matmul-reference.h"
 #include "runtime/ops/op_util.h"
 #include "runtime/ops/registry.h"
@@ -18,9 +20,35 @@ class BatchMatMul final : public Operator {
   RequantTable table;
   RequantParams rq;
   float out_min = 0, out_max = 0;
+  QS8GemmConfig gemm;  // int16 GEMM of the path; null fn: the reference kernel
+  QS8GemmOutput out;
+
+  // Each output matrix: its B packed into the task's scratch slot, then the GEMM.
+  void run_gemm(const ExecContext& ctx, const int8_t* a, const int8_t* b, int8_t* y) const {
+    const BatchMatMulShape& s = shape;
+    const size_t matrices = rows / s.m;
+    const size_t stride_j = s.transpose_b ? s.k : 1, stride_i = s.transpose_b ? 1 : s.n;
+    const size_t mr = static_cast<size_t>(gemm.mr);
+    parallel_for_slots(ctx, matrices, 1, [&](size_t slot, size_t begin, size_t end) {
+      void* packed = ctx.scratch + slot * ctx.slot_bytes;
+      for (size_t mi = begin; mi < end; ++mi) {
+        size_t a_offset = 0, b_offset = 0;
+        batch_matmul_offsets(s, mi, &a_offset, &b_offset);
+        qs8_gemm_pack_activation(gemm.layout, s.n, s.k, b + b_offset, stride_j, stride_i, b_zero_point, a_zero_point,
+                                 table.m0[0], table.shift[0], packed);
+        for (size_t r = 0; r < s.m; r += mr) {
+          gemm.fn(std::min(mr, s.m - r), s.n, s.k, a + a_offset + r * s.k, s.k, packed, y + (mi * s.m + r) * s.n, s.n,
+                  out);
+        }
+      }
+    });
+  }
 
   void run(const ExecContext& ctx) const override {
-    if (quantized) {
+    if (quantized && gemm.fn != nullptr) {
+      run_gemm(ctx, ctx.tensor<const int8_t>(inputs[0]), ctx.tensor<const int8_t>(inputs[1]),
+               ctx.tensor<int8_t>(outputs[0]));
+    } else if (quantized) {
       const auto* a = ctx.tensor<const int8_t>(inputs[0]);
       const auto* b = ctx.tensor<const int8_t>(inputs[1]);
       auto* y = ctx.tensor<int8_t>(outputs[0]);
@@ -88,6 +116,17 @@ Status create_batch_matmul(const OpBuildContext& c, std::unique_ptr<Operator>* o
     op->b_zero_point = b.zero_point();
     OCTET_RETURN_IF_ERROR(read_requantization(c, r, 1, y, &op->table, &op->rq));
     op->kernel = "qs8_batch_matmul__reference";
+    // SIMD paths: the int16 GEMM, B packed per output matrix at run time (a product
+    // of two activations has no constant operand to pack at load).
+    const QS8GemmConfig& g = c.kernels->gemm_int16;
+    if (g.fn != nullptr && s.m > 0 && s.n > 0 && s.k > 0) {
+      op->gemm = g;
+      op->kernel = g.name;
+      op->out.zero_point = op->rq.zero_point;
+      op->out.qmin = op->rq.qmin;
+      op->out.qmax = op->rq.qmax;
+      op->scratch_bytes = g.layout.packed_bytes(s.n, s.k);
+    }
   } else {
     read_float_clamp(o->float_clamp(), &op->out_min, &op->out_max);
     OCTET_RETURN_IF_ERROR(check_float_clamp(c, op->out_min, op->out_max));
