@@ -121,7 +121,9 @@ bool XnnpackEngine::init(const std::string& path, const EngineOptions& options, 
   }
   std::unique_ptr<rt::ModelBytes> runtime_bytes;
   rt::Status st = rt::map_model_file(path.c_str(), &runtime_bytes);
-  if (st.ok()) st = rt::Model::Load(std::move(runtime_bytes), &model_);
+  // Operators XNNPACK lacks run on octet's reference kernels (the yardstick is
+  // XNNPACK, not octet's SIMD kernels), so the model loads on the reference path.
+  if (st.ok()) st = rt::Model::Load(std::move(runtime_bytes), &model_, "reference");
   if (st.ok()) st = rt::map_model_file(path.c_str(), &bytes_);
   if (!st.ok()) {
     *error = path + ": " + st.message();
@@ -419,6 +421,7 @@ bool XnnpackEngine::invoke(std::string* error) {
   rt::ExecContext ctx;
   ctx.data = data_.data();
   ctx.pool = pool_;
+  // Reference operators use no scratch (scratch_bytes_per_slot() is 0 on that path).
   for (size_t k = 0; k < steps_.size(); ++k) {
     const Step& s = steps_[k];
     switch (s.kind) {
