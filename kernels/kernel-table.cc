@@ -13,6 +13,7 @@ KernelTable build(KernelPath path) {
   t.elementwise = qs8_elementwise_config(path);
   t.quantize = qs8_quantize_config(path);
   t.dwconv1x1 = qs8_dwconv1x1_config(path);
+  t.winograd = qs8_winograd_config(path);
   return t;
 }
 

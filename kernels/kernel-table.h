@@ -8,6 +8,7 @@
 #include "kernels/qs8-elementwise-config.h"
 #include "kernels/qs8-gemm-config.h"
 #include "kernels/qs8-quantize-config.h"
+#include "kernels/qs8-winograd-config.h"
 
 namespace octet {
 
@@ -19,6 +20,7 @@ struct KernelTable {
   QS8ElementwiseConfig elementwise;
   QS8QuantizeConfig quantize;
   QS8DwConv1x1Config dwconv1x1;
+  QS8WinogradConfig winograd;  // 3x3 stride-1 convolutions, where exact
 };
 
 // The table of a path (static storage, built on first use, thread-safe). Whether

@@ -66,7 +66,8 @@ octet_status load(std::unique_ptr<octet::rt::ModelBytes> bytes, double open_ms, 
                   octet_model** model, char* error, size_t error_size) {
   return guarded(error, error_size, [&]() -> octet::rt::Status {
     std::shared_ptr<const octet::rt::Model> m;
-    OCTET_RETURN_IF_ERROR(octet::rt::Model::Load(std::move(bytes), &m, options != nullptr ? options->kernel_path : nullptr));
+    OCTET_RETURN_IF_ERROR(octet::rt::Model::Load(std::move(bytes), &m, options != nullptr ? options->kernel_path : nullptr,
+                                                  options != nullptr ? options->winograd : OCTET_WINOGRAD_DEFAULT));
     auto* h = new (std::nothrow) octet_model{std::move(m), open_ms};
     if (h == nullptr) return octet::rt::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
     *model = h;
@@ -137,7 +138,10 @@ const char* octet_status_string(octet_status status) {
 }
 
 void octet_load_options_init(octet_load_options* options) {
-  if (options != nullptr) options->kernel_path = nullptr;
+  if (options != nullptr) {
+    options->kernel_path = nullptr;
+    options->winograd = OCTET_WINOGRAD_DEFAULT;
+  }
 }
 
 const char* octet_model_kernel_path(const octet_model* model) {
@@ -190,6 +194,7 @@ octet_status octet_model_load_times(const octet_model* model, octet_load_times* 
   times->open_ms = model->open_ms;
   times->verify_ms = model->model->verify_ms();
   times->prepare_ms = model->model->prepare_ms();
+  times->choose_ms = model->model->choose_ms();
   return OCTET_OK;
 }
 
@@ -216,6 +221,7 @@ octet_status octet_model_operator_info(const octet_model* model, size_t index, o
   info->type = op.type;
   info->kernel = op.kernel;
   info->macs = op.macs;
+  info->choice = op.choice.c_str();
   if (!op.outputs.empty() && op.outputs[0] >= 0) {
     const octet::rt::Tensor& t = model->model->tensors()[op.outputs[0]];
     info->output_rank = t.rank();

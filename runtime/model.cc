@@ -150,11 +150,14 @@ const char* op_type_name(fb::OperatorOptions t) {
 
 }  // namespace
 
-Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out, const char* kernel_path) {
+Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out, const char* kernel_path,
+                   int winograd) {
   const auto t0 = std::chrono::steady_clock::now();
   std::shared_ptr<Model> model(new (std::nothrow) Model());
   if (!model) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
   OCTET_RETURN_IF_ERROR(resolve_kernel_path(kernel_path, &model->path_));
+  OCTET_RETURN_IF_ERROR(resolve_winograd_mode(winograd, &model->winograd_));
+  ConvChoiceCache choices;
   const KernelTable& kernels = kernel_table(model->path_);
   const fb::Model* m = nullptr;
   OCTET_RETURN_IF_ERROR(verify_container(bytes->data(), bytes->size(), &m));
@@ -214,6 +217,8 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
     ctx.op = op;
     ctx.tensors = &model->tensors_;
     ctx.kernels = &kernels;
+    ctx.winograd = model->winograd_;
+    ctx.choices = &choices;
     ctx.index = k;
     ctx.name = op->name() ? op->name()->str() : "";
     ctx.type_name = op_type_name(op->options_type());
@@ -245,7 +250,12 @@ Status Model::Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Mode
       }
     }
     std::unique_ptr<Operator> created;
+    const size_t measured = choices.entries.size();
+    const auto c0 = std::chrono::steady_clock::now();
     OCTET_RETURN_IF_ERROR(create_operator(ctx, &created));
+    if (choices.entries.size() != measured) {
+      model->choose_ms_ += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c0).count();
+    }
     created->name = ctx.name;
     created->inputs = ctx.inputs;
     created->outputs = ctx.outputs;

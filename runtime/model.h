@@ -27,8 +27,9 @@ class Model {
   // allocated for activations here; sessions do that.
   // `kernel_path`: a path name (kernels/kernel-path.h) or null for the default
   // (runtime/cpu.h resolve_kernel_path).
+  // `winograd`: octet_load_options.winograd (runtime/conv_choice.h).
   static Status Load(std::unique_ptr<ModelBytes> bytes, std::shared_ptr<const Model>* out,
-                     const char* kernel_path = nullptr);
+                     const char* kernel_path = nullptr, int winograd = 0);
 
   const std::vector<Tensor>& tensors() const { return tensors_; }
   const std::vector<std::unique_ptr<Operator>>& operators() const { return operators_; }
@@ -45,6 +46,9 @@ class Model {
   // planning the arena.
   double verify_ms() const { return verify_ms_; }
   double prepare_ms() const { return prepare_ms_; }
+  // Of prepare_ms: timing the forms of convolutions to choose one (WinogradMode).
+  double choose_ms() const { return choose_ms_; }
+  WinogradMode winograd_mode() const { return winograd_; }
 
  private:
   std::unique_ptr<ModelBytes> bytes_;
@@ -52,7 +56,8 @@ class Model {
   std::vector<std::unique_ptr<Operator>> operators_;
   std::vector<GraphIO> inputs_, outputs_;
   ArenaPlan plan_;
-  double verify_ms_ = 0, prepare_ms_ = 0;
+  double verify_ms_ = 0, prepare_ms_ = 0, choose_ms_ = 0;
+  WinogradMode winograd_ = WinogradMode::kMeasure;
   KernelPath path_ = KernelPath::kReference;
   size_t scratch_per_slot_ = 0;
 };

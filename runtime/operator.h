@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/kernel-table.h"
+#include "runtime/conv_choice.h"
 #include "runtime/status.h"
 #include "runtime/tensor.h"
 
@@ -55,6 +56,9 @@ class Operator {
   uint64_t macs = 0;
   // Scratch one worker slot needs in run() (im2col rows, ...), set at create time.
   size_t scratch_bytes = 0;
+  // Why this kernel, where the runtime chose between forms at load
+  // (octet_operator_info.choice); empty otherwise.
+  std::string choice;
 };
 
 // Everything an operator's create function may look at.
@@ -62,6 +66,8 @@ struct OpBuildContext {
   const fb::Operator* op = nullptr;
   const std::vector<Tensor>* tensors = nullptr;
   const KernelTable* kernels = nullptr;  // the model's kernel path
+  WinogradMode winograd = WinogradMode::kMeasure;
+  ConvChoiceCache* choices = nullptr;  // the load's measured choices (may be null)
   std::vector<int> inputs;
   std::vector<int> outputs;
   std::string name;

@@ -75,7 +75,19 @@ octet_status octet_model_load_memory(const void* data, size_t size, octet_model*
  * OCTET_INVALID_ARGUMENT. Every path gives the same output bytes. */
 typedef struct octet_load_options {
   const char* kernel_path;
+  /* How 3x3 stride-1 int8 convolutions choose between im2col+GEMM and exact
+   * Winograd F(2x2, 3x3) (same bytes either way): OCTET_WINOGRAD_MEASURE times
+   * both forms of each such layer at load (one thread, each distinct geometry once)
+   * and keeps the faster; _OFF never uses Winograd; _ON uses it wherever it is
+   * exact. _DEFAULT (0) is the environment variable OCTET_WINOGRAD ("measure",
+   * "off", "on") when set, else measure. octet_operator_info.choice says what each
+   * layer chose and why. */
+  int winograd;
 } octet_load_options;
+#define OCTET_WINOGRAD_DEFAULT 0
+#define OCTET_WINOGRAD_MEASURE 1
+#define OCTET_WINOGRAD_OFF 2
+#define OCTET_WINOGRAD_ON 3
 void octet_load_options_init(octet_load_options* options);
 octet_status octet_model_load_file_ex(const char* path, const octet_load_options* options, octet_model** model,
                                       char* error, size_t error_size);
@@ -94,6 +106,7 @@ typedef struct octet_load_times {
   double open_ms;
   double verify_ms;
   double prepare_ms;
+  double choose_ms; /* of prepare_ms: timing convolution forms (winograd measure) */
 } octet_load_times;
 octet_status octet_model_load_times(const octet_model* model, octet_load_times* times);
 
@@ -122,6 +135,9 @@ typedef struct octet_operator_info {
   int output_rank;    /* runtime shape of output 0 (NHWC for 4-D); 0 when none */
   int64_t output_dims[OCTET_MAX_RANK];
   uint64_t macs;
+  /* Why this kernel, where the runtime chose between forms (3x3 stride-1 int8
+   * convolutions: "winograd: measured ..."), else "". */
+  const char* choice;
 } octet_operator_info;
 octet_status octet_model_operator_info(const octet_model* model, size_t index, octet_operator_info* info);
 

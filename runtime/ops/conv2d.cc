@@ -193,6 +193,7 @@ Status create_conv2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     std::unique_ptr<Operator> simd;
     if (s.groups == 1) {
       OCTET_RETURN_IF_ERROR(create_conv2d_gemm(c, p, &simd));
+      if (simd) OCTET_RETURN_IF_ERROR(select_conv2d_winograd(c, p, &simd));
     } else if (s.groups == s.in_c && s.groups == s.out_c) {
       OCTET_RETURN_IF_ERROR(create_conv2d_depthwise_1x1(c, p, &simd));
       if (!simd) OCTET_RETURN_IF_ERROR(create_conv2d_depthwise(c, p, &simd));

@@ -28,6 +28,18 @@ struct QS8ConvParams {
 // (conv2d_gemm.cc).
 Status create_conv2d_gemm(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
 
+// 3x3 stride-1 dilation-1 groups-1 geometry (Winograd F(2x2, 3x3) may apply).
+bool conv2d_winograd_shape(const ConvShape& s);
+
+// Winograd F(2x2, 3x3) (conv2d_winograd.cc); null when the path has no Winograd
+// kernels, the shape is not 3x3 stride 1, or the layer is outside the exact bound.
+Status create_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
+
+// Given the GEMM form *op of a layer, replaces it by the Winograd form where the
+// load's WinogradMode says so (conv2d_select.cc); sets (*op)->choice either way for
+// the layers where Winograd applies.
+Status select_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* op);
+
 // groups == in_c == out_c (depthwise) (conv2d_depthwise.cc).
 Status create_conv2d_depthwise(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <sstream>
@@ -19,7 +20,8 @@ std::string ConvCase::describe() const {
     << kernel_w << " s" << stride_h << "x" << stride_w << " d" << dilation_h << "x" << dilation_w << " pad " << pad_top
     << "," << pad_left << "," << pad_bottom << "," << pad_right << " g" << groups << " zp " << input_zero_point << "/"
     << output_zero_point << " clamp [" << qmin << "," << qmax << "]" << (bias ? "" : " no-bias")
-    << (per_channel ? "" : " per-tensor") << " seed " << seed;
+    << (per_channel ? "" : " per-tensor") << (fill_weights != 0 ? " weights all " + std::to_string(fill_weights) : "")
+    << " seed " << seed;
   return s.str();
 }
 
@@ -67,6 +69,7 @@ std::vector<uint8_t> conv_model(const ConvCase& c) {
   const int group_in = c.in_c / c.groups;
   const size_t k = static_cast<size_t>(c.kernel_h) * c.kernel_w * group_in;
   Params p = make_params(c.seed, c.out_c, k, c.per_channel, c.output_scale);
+  if (c.fill_weights != 0) std::fill(p.w.begin(), p.w.end(), static_cast<int8_t>(c.fill_weights));
   octet::ModelWriter w;
   const auto in_q = octet::QuantParams::per_tensor(p.in_scale, c.input_zero_point);
   const auto out_q = octet::QuantParams::per_tensor(p.out_scale, c.output_zero_point);

@@ -19,6 +19,7 @@ struct ConvCase {
   bool bias = true;
   bool per_channel = true;
   float output_scale = 0;  // 0: chosen so outputs spread over the int8 range
+  int fill_weights = 0;    // nonzero: every weight is this value (bound tests)
   uint32_t seed = 1;
   std::string describe() const;
 };

@@ -33,8 +33,9 @@ class ExactBytes final : public octet::rt::ModelBytes {
 }  // namespace
 
 octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<const octet::rt::Model>* out,
-                             const char* kernel_path) {
-  return octet::rt::Model::Load(std::unique_ptr<octet::rt::ModelBytes>(new ExactBytes(data, size)), out, kernel_path);
+                             const char* kernel_path, int winograd) {
+  return octet::rt::Model::Load(std::unique_ptr<octet::rt::ModelBytes>(new ExactBytes(data, size)), out, kernel_path,
+                                winograd);
 }
 
 std::vector<octet::KernelPath> runnable_kernel_paths() {
@@ -46,7 +47,8 @@ std::vector<octet::KernelPath> runnable_kernel_paths() {
   return paths;
 }
 
-int expect_same_bytes_on_every_path(const std::vector<uint8_t>& file, uint32_t seed, const std::string& what) {
+int expect_same_bytes_on_every_path(const std::vector<uint8_t>& file, uint32_t seed, const std::string& what,
+                                    int winograd) {
   std::shared_ptr<const octet::rt::Model> ref_model;
   octet::rt::Status st = load_exact(file.data(), file.size(), &ref_model, "reference");
   EXPECT_TRUE(st.ok()) << what << ": " << st.message();
@@ -59,7 +61,7 @@ int expect_same_bytes_on_every_path(const std::vector<uint8_t>& file, uint32_t s
   for (const octet::KernelPath p : runnable_kernel_paths()) {
     const char* name = octet::kernel_path_name(p);
     std::shared_ptr<const octet::rt::Model> model;
-    st = load_exact(file.data(), file.size(), &model, name);
+    st = load_exact(file.data(), file.size(), &model, name, winograd);
     EXPECT_TRUE(st.ok()) << what << " [" << name << "]: " << st.message();
     if (!st.ok()) continue;
     for (int threads : {1, 2, 3}) {

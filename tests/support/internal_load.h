@@ -13,9 +13,10 @@
 
 namespace octet_test {
 
-// kernel_path: a path name ("avx2", ...) or null for the default.
+// kernel_path: a path name ("avx2", ...) or null for the default; winograd: an
+// OCTET_WINOGRAD_* value.
 octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<const octet::rt::Model>* out,
-                             const char* kernel_path = nullptr);
+                             const char* kernel_path = nullptr, int winograd = 0);
 
 // Every kernel path this CPU and build run, reference first.
 std::vector<octet::KernelPath> runnable_kernel_paths();
@@ -24,7 +25,9 @@ std::vector<octet::KernelPath> runnable_kernel_paths();
 // from `seed`; every path and thread count must give the reference path's single-
 // thread output bytes (gtest failures name the path, thread count, output and first
 // differing byte). Returns the number of comparisons made (0 when loading failed).
-int expect_same_bytes_on_every_path(const std::vector<uint8_t>& file, uint32_t seed, const std::string& what);
+// `winograd` (OCTET_WINOGRAD_*) applies to the SIMD paths' loads.
+int expect_same_bytes_on_every_path(const std::vector<uint8_t>& file, uint32_t seed, const std::string& what,
+                                    int winograd = 0);
 
 // Sets every input (floats in [-2.5, 2.5] for float inputs, random bytes
 // otherwise, from `seed`), invokes a session of `num_threads` threads, and reads

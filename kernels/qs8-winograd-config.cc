@@ -1,0 +1,54 @@
+#include "kernels/qs8-winograd-config.h"
+
+#include "kernels/x86/qs8-wino23-x86.h"
+#include "kernels/x86/s16-gemm-x86.h"
+
+namespace octet {
+
+QS8WinogradConfig qs8_winograd_config(KernelPath path) {
+  QS8WinogradConfig c;
+#if OCTET_X86_KERNELS
+  // The transforms are AVX2 on every x86 path (a small share of the work); the GEMM
+  // is the path's own.
+  c.input = qs8_wino23_input_16c__avx2;
+  c.output = qs8_wino23_output_8c__avx2;
+  switch (path) {
+    case KernelPath::kAvx512vnni:
+      c.name = "qs8_conv2d_winograd_f23__avx512vnni";
+      c.gemm_name = "s16_gemm_8x32c2__avx512vnni";
+      c.gemm = s16_gemm_8x32c2__avx512vnni;
+      c.mr = 8;
+      c.layout = {32, 16};
+      break;
+    case KernelPath::kAvx512bw:
+      c.name = "qs8_conv2d_winograd_f23__avx512bw";
+      c.gemm_name = "s16_gemm_8x32c2__avx512bw";
+      c.gemm = s16_gemm_8x32c2__avx512bw;
+      c.mr = 8;
+      c.layout = {32, 16};
+      break;
+    case KernelPath::kAvxVnni:
+      c.name = "qs8_conv2d_winograd_f23__avxvnni";
+      c.gemm_name = "s16_gemm_6x16c2__avxvnni";
+      c.gemm = s16_gemm_6x16c2__avxvnni;
+      c.mr = 6;
+      c.layout = {16, 16};
+      break;
+    case KernelPath::kAvx2:
+      c.name = "qs8_conv2d_winograd_f23__avx2";
+      c.gemm_name = "s16_gemm_6x16c2__avx2";
+      c.gemm = s16_gemm_6x16c2__avx2;
+      c.mr = 6;
+      c.layout = {16, 16};
+      break;
+    case KernelPath::kReference:
+      c = QS8WinogradConfig();
+      break;
+  }
+#else
+  (void)path;
+#endif
+  return c;
+}
+
+}  // namespace octet

@@ -1,0 +1,127 @@
+// The choice between the GEMM and Winograd forms of a 3x3 stride-1 convolution.
+// Measured on the device at load: both forms run the layer on one thread, over an
+// input of the layer's real size (values do not change the time), a few times each,
+// interleaved; the faster minimum wins. Repeated geometries reuse the first timing.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/ops/conv2d_simd.h"
+
+namespace octet::rt {
+
+namespace {
+
+constexpr int kRounds = 3;           // timed runs of each form (after one warm-up)
+constexpr double kLongRunMs = 20.0;  // a warm-up this long: one timed run is enough
+
+bool same_geometry(const ConvShape& a, const ConvShape& b) {
+  return a.batch == b.batch && a.in_h == b.in_h && a.in_w == b.in_w && a.in_c == b.in_c && a.out_c == b.out_c &&
+         a.pad_top == b.pad_top && a.pad_left == b.pad_left && a.pad_bottom == b.pad_bottom &&
+         a.pad_right == b.pad_right;
+}
+
+struct Freer {
+  void operator()(void* p) const { std::free(p); }
+};
+
+double run_ms(const Operator& op, const ExecContext& ctx) {
+  const auto t0 = std::chrono::steady_clock::now();
+  op.run(ctx);
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Best times of `a` and `b` over interleaved runs on scratch buffers.
+Status time_forms(const OpBuildContext& c, Operator* a, Operator* b, double* ta, double* tb) {
+  const size_t in_bytes = c.input(0).bytes, out_bytes = c.output(0).bytes;
+  const size_t scratch = (std::max(a->scratch_bytes, b->scratch_bytes) + 63) / 64 * 64;
+  std::unique_ptr<void, Freer> x(std::aligned_alloc(64, (in_bytes + 63) / 64 * 64 + 64));
+  std::unique_ptr<void, Freer> y(std::aligned_alloc(64, (out_bytes + 63) / 64 * 64 + 64));
+  std::unique_ptr<void, Freer> s(std::aligned_alloc(64, scratch + 64));
+  if (!x || !y || !s) return c.error(OCTET_OUT_OF_MEMORY) << "out of memory while timing the convolution's forms";
+  auto* xb = static_cast<uint8_t*>(x.get());
+  uint32_t r = 12345;
+  for (size_t i = 0; i < in_bytes; ++i) {
+    r = r * 1664525u + 1013904223u;
+    xb[i] = static_cast<uint8_t>(r >> 24);
+  }
+  void* data[2] = {x.get(), y.get()};
+  std::atomic<uint8_t> busy{0};
+  ExecContext ctx;
+  ctx.data = data;
+  ctx.scratch = static_cast<uint8_t*>(s.get());
+  ctx.slot_bytes = scratch;
+  ctx.slots = 1;
+  ctx.slot_busy = &busy;
+  for (Operator* op : {a, b}) {
+    op->inputs = {0};
+    op->outputs = {1};
+  }
+  *ta = run_ms(*a, ctx);
+  *tb = run_ms(*b, ctx);
+  const int rounds = std::max(*ta, *tb) > kLongRunMs ? 1 : kRounds;
+  for (int i = 0; i < rounds; ++i) {
+    const double da = run_ms(*a, ctx), db = run_ms(*b, ctx);
+    if (i == 0 || da < *ta) *ta = da;
+    if (i == 0 || db < *tb) *tb = db;
+  }
+  return Status::Ok();
+}
+
+std::string format_choice(bool winograd, double wino_ms, double gemm_ms) {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "%s: measured at load, winograd %.3f ms, gemm %.3f ms (1 thread)",
+                winograd ? "winograd" : "gemm", wino_ms, gemm_ms);
+  return buf;
+}
+
+}  // namespace
+
+Status select_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* op) {
+  if (!conv2d_winograd_shape(p.shape) || c.kernels->winograd.gemm == nullptr) return Status::Ok();
+  if (c.winograd == WinogradMode::kOff) {
+    (*op)->choice = "gemm: Winograd off";
+    return Status::Ok();
+  }
+  std::unique_ptr<Operator> wino;
+  OCTET_RETURN_IF_ERROR(create_conv2d_winograd(c, p, &wino));
+  if (!wino) {
+    (*op)->choice = "gemm: weights outside Winograd's exact int32 bound";
+    return Status::Ok();
+  }
+  if (c.winograd == WinogradMode::kOn) {
+    wino->choice = "winograd: forced";
+    *op = std::move(wino);
+    return Status::Ok();
+  }
+  if (c.choices != nullptr) {
+    for (const ConvChoiceCache::Entry& e : c.choices->entries) {
+      if (same_geometry(e.shape, p.shape)) {
+        if (e.winograd) {
+          wino->choice = e.choice;
+          *op = std::move(wino);
+        } else {
+          (*op)->choice = e.choice;
+        }
+        return Status::Ok();
+      }
+    }
+  }
+  double gemm_ms = 0, wino_ms = 0;
+  OCTET_RETURN_IF_ERROR(time_forms(c, op->get(), wino.get(), &gemm_ms, &wino_ms));
+  const bool use = wino_ms < gemm_ms;
+  std::string choice = format_choice(use, wino_ms, gemm_ms);
+  if (c.choices != nullptr) c.choices->entries.push_back({p.shape, use, choice});
+  if (use) {
+    wino->choice = std::move(choice);
+    *op = std::move(wino);
+  } else {
+    (*op)->choice = std::move(choice);
+  }
+  return Status::Ok();
+}
+
+}  // namespace octet::rt
