@@ -44,7 +44,7 @@ const char kUsage[] =
     "usage: octet-bench --model M.octet [--engine octet|xnnpack] [--threads N] [--cpus LIST]\n"
     "                   [--warmup N] [--runs N] [--min-seconds S] [--input [NAME=]FILE]...\n"
     "                   [--throughput N] [--profile] [--json FILE] [--trace FILE]\n"
-    "                   [--kernel-path P]\n"
+    "                   [--kernel-path P] [--winograd measure|off|on]\n"
     "  --threads N       threads of the session (>= 1, default 1)\n"
     "  --cpus LIST       pin the process to these CPUs first, e.g. 0,2-3\n"
     "  --warmup N        untimed runs after the first one (default 5)\n"
@@ -57,11 +57,15 @@ const char kUsage[] =
     "  --profile         per-operator table (median over the timed runs)\n"
     "  --kernel-path P   octet: run on kernel path P (reference, avx2, avx512bw, avxvnni,\n"
     "                    avx512vnni; default: the best this CPU runs, or $OCTET_KERNEL_PATH)\n"
+    "  --winograd M      octet: 3x3 stride-1 convolutions in Winograd F(2,3): measure (time\n"
+    "                    both forms per layer at load, keep the faster), off, on (wherever\n"
+    "                    exact); default $OCTET_WINOGRAD, else measure. --profile shows each choice\n"
     "  --json FILE       one JSON record of the results\n"
     "  --trace FILE      Chrome trace (Perfetto) of every operator of one run\n";
 
 struct Options {
   std::string model, engine = "octet", cpus_text, json, trace, kernel_path;
+  int winograd = 0;  // OCTET_WINOGRAD_*
   int threads = 1, warmup = 5, runs = 50, throughput = 0;
   double min_seconds = 0;
   bool profile = false;
@@ -111,7 +115,7 @@ int parse_options(int argc, char** argv, Options* o) {
     }
     static const char* const kWithValue[] = {"--model", "--engine", "--threads", "--cpus", "--warmup", "--runs",
                                              "--min-seconds", "--input", "--throughput", "--json", "--trace",
-                                             "--kernel-path"};
+                                             "--kernel-path", "--winograd"};
     if (std::find(std::begin(kWithValue), std::end(kWithValue), a) == std::end(kWithValue)) {
       return usage_error("unknown argument '" + a + "'");
     }
@@ -122,6 +126,13 @@ int parse_options(int argc, char** argv, Options* o) {
     else if (a == "--json") o->json = v;
     else if (a == "--trace") o->trace = v;
     else if (a == "--kernel-path") o->kernel_path = v;
+    else if (a == "--winograd") {
+      const std::string m = v;
+      if (m == "measure") o->winograd = OCTET_WINOGRAD_MEASURE;
+      else if (m == "off") o->winograd = OCTET_WINOGRAD_OFF;
+      else if (m == "on") o->winograd = OCTET_WINOGRAD_ON;
+      else return usage_error("--winograd '" + m + "' must be measure, off or on");
+    }
     else if (a == "--input") o->inputs.push_back(v);
     else if (a == "--threads") {
       if (!parse_int(v, 1, &o->threads)) return usage_error("--threads '" + std::string(v) + "' must be an integer >= 1");
@@ -192,6 +203,7 @@ bool throughput(Engine* first, const Options& o, const std::vector<std::vector<f
   octet::bench::EngineOptions eo;
   eo.threads = 1;
   eo.kernel_path = o.kernel_path;
+  eo.winograd = o.winograd;
   std::vector<std::unique_ptr<Engine>> engines;
   for (int i = 0; i < o.throughput; ++i) {
     std::unique_ptr<Engine> e = first->share(eo, error);
@@ -289,6 +301,7 @@ std::string report_text(const Options& o, const Engine& e, const Results& r, con
   add("engine       %s, %d thread(s), CPUs %s\n", e.name(), o.threads, cpu_list_text(cpus).c_str());
   add("cpu          %s\n", octet_cpu_description());
   if (!e.kernel_path().empty()) add("kernel path  %s\n", e.kernel_path().c_str());
+  if (!e.choices().empty()) add("forms        %s\n", e.choices().c_str());
   double open_ms = 0, verify_ms = 0, prepare_ms = 0;
   if (e.load_phases(&open_ms, &verify_ms, &prepare_ms))
     add("load         %.3f ms (open %.3f, verify %.3f, prepare %.3f)\n", r.load_ms, open_ms, verify_ms, prepare_ms);
@@ -307,15 +320,15 @@ std::string report_text(const Options& o, const Engine& e, const Results& r, con
   }
   if (o.profile && r.operators.empty()) add("profile      the %s engine gives no per-operator times\n", e.name());
   if (!r.operators.empty()) {
-    add("\n%4s  %-24s %-16s %-34s %-14s %12s %9s %8s %6s\n", "#", "name", "type", "kernel", "shape", "MACs", "ms",
-        "GMAC/s", "share");
+    add("\n%4s  %-24s %-16s %-36s %-14s %12s %9s %8s %6s  %s\n", "#", "name", "type", "kernel", "shape", "MACs", "ms",
+        "GMAC/s", "share", "choice");
     for (size_t i = 0; i < r.operators.size(); ++i) {
       const OperatorRow& row = r.operators[i];
       const double gmacs = row.ms > 0 ? static_cast<double>(row.op.macs) / (row.ms * 1e6) : 0.0;
-      add("%4zu  %-24.24s %-16.16s %-34.34s %-14s %12llu %9.4f %8.2f %5.1f%%\n", i, row.op.name.c_str(),
+      add("%4zu  %-24.24s %-16.16s %-36.36s %-14s %12llu %9.4f %8.2f %5.1f%%  %s\n", i, row.op.name.c_str(),
           row.op.type.c_str(), row.op.kernel.c_str(), shape_text(row.op.shape).c_str(),
           static_cast<unsigned long long>(row.op.macs), row.ms, gmacs,
-          r.latency.median > 0 ? 100.0 * row.ms / r.latency.median : 0.0);
+          r.latency.median > 0 ? 100.0 * row.ms / r.latency.median : 0.0, row.op.choice.c_str());
     }
     add("sum of operators %.4f ms (median of per-run sums) vs measured total %.4f ms (median)\n", r.operators_sum_ms,
         r.latency.median);
@@ -345,7 +358,7 @@ std::string report_json(const Options& o, const Engine& e, const Results& r, con
     << ",\"p90\":" << json_number(r.latency.p90) << ",\"p99\":" << json_number(r.latency.p99)
     << ",\"stddev\":" << json_number(r.latency.stddev) << "},\"peak_rss_kb\":" << peak_rss_kb()
     << ",\"arena_bytes\":" << e.arena_bytes() << ",\"cpu_description\":" << json_string(octet_cpu_description())
-    << ",\"kernel_path\":" << json_string(e.kernel_path())
+    << ",\"kernel_path\":" << json_string(e.kernel_path()) << ",\"forms\":" << json_string(e.choices())
     << ",\"throughput\":";
   if (r.sessions > 0) {
     s << "{\"sessions\":" << r.sessions << ",\"fps\":" << json_number(r.fps)
@@ -359,7 +372,8 @@ std::string report_json(const Options& o, const Engine& e, const Results& r, con
     for (size_t i = 0; i < r.operators.size(); ++i) {
       const OperatorRow& row = r.operators[i];
       s << (i ? "," : "") << "{\"name\":" << json_string(row.op.name) << ",\"type\":" << json_string(row.op.type)
-        << ",\"kernel\":" << json_string(row.op.kernel) << ",\"shape\":" << octet::bench::json_int_array(row.op.shape)
+        << ",\"kernel\":" << json_string(row.op.kernel) << ",\"choice\":" << json_string(row.op.choice)
+        << ",\"shape\":" << octet::bench::json_int_array(row.op.shape)
         << ",\"macs\":" << row.op.macs << ",\"ms\":" << json_number(row.ms)
         << ",\"share\":" << json_number(r.latency.median > 0 ? row.ms / r.latency.median : 0.0) << "}";
     }
@@ -399,6 +413,7 @@ int main(int argc, char** argv) {
   octet::bench::EngineOptions eo;
   eo.threads = o.threads;
   eo.kernel_path = o.kernel_path;
+  eo.winograd = o.winograd;
   eo.profile = o.profile || !o.trace.empty();
   Results r;
   const auto t_load = Clock::now();

@@ -2,6 +2,8 @@
 #include "benchmarks/bench/octet_engine.h"
 
 #include <chrono>
+#include <cstdio>
+#include <cstring>
 #include <utility>
 
 #include "octet/octet.h"
@@ -67,6 +69,7 @@ class OctetEngine final : public Engine {
       op.name = info.name;
       op.type = info.type;
       op.kernel = info.kernel;
+      op.choice = info.choice;
       op.shape.assign(info.output_dims, info.output_dims + info.output_rank);
       op.macs = info.macs;
       op.start_ns = p.start_ns;
@@ -81,6 +84,29 @@ class OctetEngine final : public Engine {
   }
   double load_ms() const override { return load_ms_; }
   std::string kernel_path() const override { return octet_model_kernel_path(model_->model); }
+  std::string choices() const override {
+    size_t with_choice = 0, winograd = 0, measured = 0;
+    const size_t n = octet_model_num_operators(model_->model);
+    for (size_t i = 0; i < n; ++i) {
+      octet_operator_info info;
+      if (octet_model_operator_info(model_->model, i, &info) != OCTET_OK || info.choice[0] == '\0') continue;
+      ++with_choice;
+      if (std::strncmp(info.choice, "winograd", 8) == 0) ++winograd;
+      if (std::strstr(info.choice, "measured") != nullptr) ++measured;
+    }
+    if (with_choice == 0) return "";
+    octet_load_times t;
+    octet_model_load_times(model_->model, &t);
+    char line[256];
+    std::snprintf(line, sizeof(line), "winograd in %zu of %zu 3x3 stride-1 layers%s", winograd, with_choice,
+                  measured > 0 ? ", chosen by timing at load" : "");
+    std::string out = line;
+    if (measured > 0) {
+      std::snprintf(line, sizeof(line), " (%.1f ms of the load)", t.choose_ms);
+      out += line;
+    }
+    return out;
+  }
   bool load_phases(double* open_ms, double* verify_ms, double* prepare_ms) const override {
     octet_load_times t;
     if (octet_model_load_times(model_->model, &t) != OCTET_OK) return false;
@@ -136,6 +162,7 @@ std::unique_ptr<Engine> create_octet_engine(const std::string& model_path, const
   octet_load_options lo;
   octet_load_options_init(&lo);
   if (!options.kernel_path.empty()) lo.kernel_path = options.kernel_path.c_str();
+  lo.winograd = options.winograd;
   const octet_status st = octet_model_load_file_ex(model_path.c_str(), &lo, &model->model, msg, sizeof(msg));
   const auto t1 = std::chrono::steady_clock::now();
   if (st != OCTET_OK) {

@@ -49,11 +49,12 @@ std::vector<uint8_t> conv_layer_model(const ConvLayer& l) {
   return mw.finish();
 }
 
-LoadedLayer::LoadedLayer(const std::vector<uint8_t>& file, const char* path, int threads) {
+LoadedLayer::LoadedLayer(const std::vector<uint8_t>& file, const char* path, int threads, int winograd) {
   char err[512] = {0};
   octet_load_options lo;
   octet_load_options_init(&lo);
   lo.kernel_path = path;
+  lo.winograd = winograd;
   if (octet_model_load_memory_ex(file.data(), file.size(), &lo, &model, err, sizeof(err)) != OCTET_OK) {
     error = err;
     return;

@@ -32,7 +32,8 @@ struct LoadedLayer {
   octet_session* session = nullptr;
   std::string error;
   std::string kernel;  // operator 0's kernel
-  LoadedLayer(const std::vector<uint8_t>& file, const char* path, int threads);
+  // winograd: OCTET_WINOGRAD_* (off unless a benchmark compares the forms).
+  LoadedLayer(const std::vector<uint8_t>& file, const char* path, int threads, int winograd = OCTET_WINOGRAD_OFF);
   ~LoadedLayer();
   LoadedLayer(const LoadedLayer&) = delete;
   LoadedLayer& operator=(const LoadedLayer&) = delete;

@@ -118,14 +118,19 @@ Status create_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, s
   op->q.qmin = p.rq.qmin;
   op->q.qmax = p.rq.qmax;
   op->tiles = static_cast<size_t>(s.batch) * ((s.out_h + 1) / 2) * ((s.out_w + 1) / 2);
-  size_t tb = std::min(kMaxTiles, std::max<size_t>(mr, kVBytes / (kWinogradF23Positions * 2 * op->cp)));
-  tb = std::max(mr, tb / mr * mr);
-  op->tiles_per_block = std::min(tb, round_up(op->tiles, mr));
+  // As few tile blocks as the V budget allows, of balanced sizes: every block
+  // streams all the transformed weights once.
+  const size_t tb_max = std::min(kMaxTiles, std::max<size_t>(mr, kVBytes / (kWinogradF23Positions * 2 * op->cp)));
+  op->tile_blocks = (op->tiles + tb_max - 1) / tb_max;
+  op->tiles_per_block = round_up((op->tiles + op->tile_blocks - 1) / op->tile_blocks, mr);
   op->tile_blocks = (op->tiles + op->tiles_per_block - 1) / op->tiles_per_block;
   const size_t col_blocks = cfg.layout.blocks(k);
+  // Column chunks of balanced sizes under the M budget.
   size_t chunk_blocks =
       std::max<size_t>(1, kMBytes / (kWinogradF23Positions * 4 * op->tiles_per_block * nr));
   chunk_blocks = std::min(chunk_blocks, col_blocks);
+  const size_t chunks = (col_blocks + chunk_blocks - 1) / chunk_blocks;
+  chunk_blocks = (col_blocks + chunks - 1) / chunks;
   while (chunk_blocks > 1 && op->tile_blocks * ((col_blocks + chunk_blocks - 1) / chunk_blocks) < kMinItems) {
     chunk_blocks = (chunk_blocks + 1) / 2;
   }
