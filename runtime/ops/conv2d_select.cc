@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "kernels/pack/qs8-winograd-pack.h"
 #include "runtime/ops/conv2d_simd.h"
 
 namespace octet::rt {
@@ -17,6 +18,7 @@ namespace {
 
 constexpr int kRounds = 3;           // timed runs of each form (after one warm-up)
 constexpr double kLongRunMs = 20.0;  // a warm-up this long: one timed run is enough
+constexpr double kClearWin = 1.5;    // a ratio of best times this large decides at once
 
 bool same_geometry(const ConvShape& a, const ConvShape& b) {
   return a.batch == b.batch && a.in_h == b.in_h && a.in_w == b.in_w && a.in_c == b.in_c && a.out_c == b.out_c &&
@@ -67,6 +69,8 @@ Status time_forms(const OpBuildContext& c, Operator* a, Operator* b, double* ta,
     const double da = run_ms(*a, ctx), db = run_ms(*b, ctx);
     if (i == 0 || da < *ta) *ta = da;
     if (i == 0 || db < *tb) *tb = db;
+    // A clear winner after one timed round needs no more.
+    if (std::max(*ta, *tb) > kClearWin * std::min(*ta, *tb)) break;
   }
   return Status::Ok();
 }
@@ -86,29 +90,31 @@ Status select_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, s
     (*op)->choice = "gemm: Winograd off";
     return Status::Ok();
   }
-  std::unique_ptr<Operator> wino;
-  OCTET_RETURN_IF_ERROR(create_conv2d_winograd(c, p, &wino));
-  if (!wino) {
+  const size_t k = static_cast<size_t>(p.shape.out_c), cin = static_cast<size_t>(p.shape.in_c);
+  if (!qs8_winograd_f23_exact(k, cin, p.weights, p.input_zero_point)) {
     (*op)->choice = "gemm: weights outside Winograd's exact int32 bound";
     return Status::Ok();
   }
-  if (c.winograd == WinogradMode::kOn) {
-    wino->choice = "winograd: forced";
-    *op = std::move(wino);
+  // A geometry measured earlier in this load: its choice, without timing again (nor
+  // packing Winograd weights that would not be used).
+  const ConvChoiceCache::Entry* known = nullptr;
+  if (c.winograd == WinogradMode::kMeasure && c.choices != nullptr) {
+    for (const ConvChoiceCache::Entry& e : c.choices->entries) {
+      if (same_geometry(e.shape, p.shape)) known = &e;
+    }
+  }
+  const char* kShared = " [timed on an earlier layer of this shape]";
+  if (known != nullptr && !known->winograd) {
+    (*op)->choice = known->choice + kShared;
     return Status::Ok();
   }
-  if (c.choices != nullptr) {
-    for (const ConvChoiceCache::Entry& e : c.choices->entries) {
-      if (same_geometry(e.shape, p.shape)) {
-        if (e.winograd) {
-          wino->choice = e.choice;
-          *op = std::move(wino);
-        } else {
-          (*op)->choice = e.choice;
-        }
-        return Status::Ok();
-      }
-    }
+  std::unique_ptr<Operator> wino;
+  OCTET_RETURN_IF_ERROR(create_conv2d_winograd(c, p, &wino));
+  if (!wino) return c.error(OCTET_INTERNAL) << "Winograd form missing for an exact 3x3 layer";
+  if (c.winograd == WinogradMode::kOn || known != nullptr) {
+    wino->choice = known != nullptr ? known->choice + kShared : "winograd: forced";
+    *op = std::move(wino);
+    return Status::Ok();
   }
   double gemm_ms = 0, wino_ms = 0;
   OCTET_RETURN_IF_ERROR(time_forms(c, op->get(), wino.get(), &gemm_ms, &wino_ms));
