@@ -9,8 +9,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "converter/writer/demo_model.h"
+#include "tests/simd/conv_model.h"
 
 namespace {
 
@@ -196,4 +198,40 @@ TEST(BenchTool, KernelPathFromOptionAndEnvironment) {
   // The option wins over the environment.
   r = run_bench_env("OCTET_KERNEL_PATH=nonsense", m + " --kernel-path reference");
   EXPECT_EQ(r.code, 0) << r.err;
+}
+
+// --winograd on a one-layer 3x3 stride-1 model: the form each mode gives, shown in
+// the "forms" line and in the profile's choice column; bad values refused.
+TEST(BenchTool, WinogradModesAndTheProfileChoice) {
+  octet_test::ConvCase c;
+  c.in_h = c.in_w = 16;
+  c.in_c = c.out_c = 32;
+  const std::vector<uint8_t> bytes = octet_test::conv_model(c);
+  const std::string file = temp_dir() + "/conv3x3.octet";
+  {
+    std::ofstream f(file, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  }
+  const std::string m = "--model " + file + " --runs 2 --warmup 0 --profile";
+  Result r = run_bench(m + " --winograd on");
+  ASSERT_EQ(r.code, 0) << r.err;
+  if (r.out.find("kernel path  reference") != std::string::npos) GTEST_SKIP() << "no SIMD path on this CPU";
+  EXPECT_NE(r.out.find("forms        winograd in 1 of 1 3x3 stride-1 layers\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("qs8_conv2d_winograd_f23__"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("winograd: forced"), std::string::npos) << r.out;
+  r = run_bench(m + " --winograd off");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("forms        winograd in 0 of 1 3x3 stride-1 layers\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("gemm: Winograd off"), std::string::npos) << r.out;
+  r = run_bench(m);  // the default: measured at load
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("chosen by timing at load"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(": measured at load, winograd "), std::string::npos) << r.out;
+  r = run_bench_env("OCTET_WINOGRAD=on", m);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("winograd: forced"), std::string::npos) << r.out;
+  expect_error(m + " --winograd maybe", 2, "--winograd 'maybe' must be measure, off or on");
+  r = run_bench_env("OCTET_WINOGRAD=bogus", m);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("OCTET_WINOGRAD 'bogus' is not a Winograd mode"), std::string::npos) << r.err;
 }
