@@ -1,5 +1,6 @@
 // The 3x3 stride-1 convolutions of ResNet-18 and ResNet-50 (the same four shapes in
-// both) in their two exact forms, im2col+GEMM and Winograd F(2x2, 3x3), on every
+// both) and two of PaddleOCR's detector (many pixels, few output channels) in their
+// two exact forms, im2col+GEMM and Winograd F(2x2, 3x3), on every
 // kernel path this CPU runs, one thread. GMAC/s counts the direct convolution's
 // multiply-accumulates for both forms, so the ratio of the two is the speed-up.
 //   octet-simd-bench --benchmark_filter=Winograd --benchmark_repetitions=5
@@ -15,6 +16,8 @@ const ConvLayer kLayers[] = {
     {"resnet", 28, 28, 128, 128, 3, 1, 1, 1},
     {"resnet", 14, 14, 256, 256, 3, 1, 1, 1},
     {"resnet", 7, 7, 512, 512, 3, 1, 1, 1},
+    {"ppocr_det", 160, 160, 96, 24, 3, 1, 1, 1},
+    {"ppocr_det", 80, 80, 96, 24, 3, 1, 1, 1},
 };
 
 void BM_Winograd(benchmark::State& state, ConvLayer l, const char* path, int mode) {

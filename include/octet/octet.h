@@ -78,8 +78,8 @@ typedef struct octet_load_options {
   /* How 3x3 stride-1 int8 convolutions choose between im2col+GEMM and exact
    * Winograd F(2x2, 3x3) (same bytes either way): OCTET_WINOGRAD_MEASURE times
    * both forms of each such layer at load (one thread, each distinct geometry once)
-   * and keeps the faster; _OFF never uses Winograd; _ON uses it wherever it is
-   * exact. _DEFAULT (0) is the environment variable OCTET_WINOGRAD ("measure",
+   * and keeps Winograd where it is at least 10% faster; _OFF never uses Winograd;
+   * _ON uses it wherever it is exact. _DEFAULT (0) is the environment variable OCTET_WINOGRAD ("measure",
    * "off", "on") when set, else measure. octet_operator_info.choice says what each
    * layer chose and why. */
   int winograd;
