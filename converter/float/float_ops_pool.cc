@@ -77,39 +77,47 @@ bool pool_geometry(const Node& node, const std::vector<int64_t>& xs, PoolGeom* g
   }
   int64_t total;
   if (!checked_numel(g->out_shape(), &total, error)) return false;
+  // Only the taps inside the input are visited (window below).
   double work = static_cast<double>(total);
-  for (int d = 0; d < 3; ++d) work *= g->k[d];
-  if (work > 1e12) return fail(error, "the pooling needs more than 1e12 operations");
+  for (int d = 0; d < 3; ++d) work *= static_cast<double>(std::min(g->k[d], g->in[d]));
+  if (work > 1e10) return fail(error, "the pooling needs more than 1e10 operations");
   return true;
 }
 
 enum class Kind { kMax, kAvg, kLp };
+
+// floor(a / b) and ceil(a / b) for b > 0.
+int64_t floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+int64_t ceil_div(int64_t a, int64_t b) { return a >= 0 ? (a + b - 1) / b : -(-a / b); }
+
+// The window taps j in [0, k) whose position start + j * dil lies in [lo, hi]:
+// [*j0, *j1] (empty when *j0 > *j1). Computed, not searched, so a window far
+// larger than the input costs nothing.
+void taps_within(int64_t start, int64_t dil, int64_t k, int64_t lo, int64_t hi, int64_t* j0, int64_t* j1) {
+  *j0 = std::max<int64_t>(0, ceil_div(lo - start, dil));
+  *j1 = std::min<int64_t>(k - 1, floor_div(hi - start, dil));
+}
 
 // Calls f(input_offset) for every window position inside the input, for output
 // position (od, oh, ow); returns the number of positions inside input + pads.
 template <typename F>
 int64_t window(const PoolGeom& g, int64_t od, int64_t oh, int64_t ow, F&& f) {
   int64_t padded_count = 1;
-  int64_t lo[3], hi[3];
+  int64_t start[3], j0[3], j1[3];
   const int64_t o[3] = {od, oh, ow};
   for (int d = 0; d < 3; ++d) {
-    const int64_t start = o[d] * g.stride[d] - g.pad_b[d];
-    // Positions start + j*dil for j in [0, k) that fall inside [-pad_b, in + pad_e).
-    int64_t cnt = 0;
-    for (int64_t j = 0; j < g.k[d]; ++j) {
-      const int64_t p = start + j * g.dil[d];
-      if (p >= -g.pad_b[d] && p < g.in[d] + g.pad_e[d]) ++cnt;
-    }
-    padded_count *= cnt;
-    lo[d] = start;
-    hi[d] = start + (g.k[d] - 1) * g.dil[d];
+    start[d] = o[d] * g.stride[d] - g.pad_b[d];
+    int64_t p0, p1;
+    taps_within(start[d], g.dil[d], g.k[d], -g.pad_b[d], g.in[d] + g.pad_e[d] - 1, &p0, &p1);
+    padded_count *= std::max<int64_t>(0, p1 - p0 + 1);
+    taps_within(start[d], g.dil[d], g.k[d], 0, g.in[d] - 1, &j0[d], &j1[d]);
   }
-  for (int64_t a = lo[0]; a <= hi[0]; a += g.dil[0]) {
-    if (a < 0 || a >= g.in[0]) continue;
-    for (int64_t b = lo[1]; b <= hi[1]; b += g.dil[1]) {
-      if (b < 0 || b >= g.in[1]) continue;
-      for (int64_t c = lo[2]; c <= hi[2]; c += g.dil[2]) {
-        if (c < 0 || c >= g.in[2]) continue;
+  for (int64_t ja = j0[0]; ja <= j1[0]; ++ja) {
+    const int64_t a = start[0] + ja * g.dil[0];
+    for (int64_t jb = j0[1]; jb <= j1[1]; ++jb) {
+      const int64_t b = start[1] + jb * g.dil[1];
+      for (int64_t jc = j0[2]; jc <= j1[2]; ++jc) {
+        const int64_t c = start[2] + jc * g.dil[2];
         f((a * g.in[1] + b) * g.in[2] + c, a, b, c);
       }
     }

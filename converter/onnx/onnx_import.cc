@@ -334,9 +334,38 @@ bool import_model(onnx::ModelProto& model, const ImportOptions& options, Graph* 
     *error = "the model's input shapes are not fixed:" + shape_errors;
     return false;
   }
+  // The graph runs once on zeros (passes/fold_constants.cc): bound what an input
+  // may claim before anything of its size is allocated, as the float ops bound
+  // what they compute (converter/float/float_ops_util.h, 2^28 elements).
+  {
+    std::set<std::string> seen;
+    for (const auto& name : g->inputs) {
+      if (!seen.insert(name).second) {
+        *error = "input '" + name + "' is listed twice";
+        return false;
+      }
+      const std::vector<int64_t>& shape = g->info(name)->shape;
+      int64_t n = 1;
+      for (int64_t d : shape) {
+        if (d != 0 && n > (int64_t{1} << 28) / d) {
+          *error = "input '" + name + "' has shape " + shape_str(shape) + ", more than 2^28 elements";
+          return false;
+        }
+        n *= d;
+      }
+    }
+  }
   for (const auto& vi : gp->value_info()) read_value_info(vi, &g->values);
   for (const auto& vi : gp->output()) read_value_info(vi, &g->values);
-  for (const auto& out : gp->output()) g->outputs.push_back(out.name());
+  for (const auto& out : gp->output()) {
+    for (const auto& o : g->outputs) {
+      if (o == out.name()) {
+        *error = "graph output '" + o + "' is listed twice";
+        return false;
+      }
+    }
+    g->outputs.push_back(out.name());
+  }
   if (g->outputs.empty()) {
     *error = "the model has no outputs";
     return false;

@@ -133,6 +133,8 @@ bool lower_conv(LowerContext& ctx, size_t k, bool int8) {
   const std::vector<int64_t>& xs = ctx.shape_of(n.inputs[0]);
   if (xs.size() != 4) return ctx.fail(n, "input must be 4-D (N, C, H, W)");
   const int64_t cout = wt->shape[0], cin_g = wt->shape[1], kh = wt->shape[2], kw = wt->shape[3];
+  // The runtime refuses empty weights (runtime/ops/conv2d.cc).
+  if (cout < 1 || cin_g < 1 || kh < 1 || kw < 1) return ctx.fail(n, "empty weights " + shape_str(wt->shape));
   const int64_t groups = n.attr_i("group", 1);
   auto strides = n.attr_ints("strides", {1, 1});
   auto dil = n.attr_ints("dilations", {1, 1});
@@ -209,6 +211,7 @@ bool lower_fully_connected(LowerContext& ctx, size_t k, bool int8) {
   if (gemm && n.attr_i("transA", 0) != 0) return ctx.fail(n, "transA = 1 is not supported");
   const float alpha = gemm ? n.attr_f("alpha", 1.0f) : 1.0f, beta = gemm ? n.attr_f("beta", 1.0f) : 1.0f;
   const int64_t kdim = trans_b ? bt->shape[1] : bt->shape[0], ndim = trans_b ? bt->shape[0] : bt->shape[1];
+  if (kdim < 1 || ndim < 1) return ctx.fail(n, "empty weights " + shape_str(bt->shape));
   // Weights (N, K).
   const std::vector<float> src = bt->to_floats();
   std::vector<float> w(static_cast<size_t>(kdim * ndim));

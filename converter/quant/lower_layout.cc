@@ -3,6 +3,7 @@
 // Reduce*, MatMul between activations.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <numeric>
 
 #include "converter/quant/lower_ops.h"
@@ -178,14 +179,17 @@ bool lower_layout(LowerContext& ctx, size_t k, bool int8) {
     if (steps.empty()) steps.assign(starts.size(), 1);
     if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
       return ctx.fail(n, "starts, ends, axes and steps differ in length");
+    // b, e, s are indexed by the stored tensor's axes (NHWC for an NHWC value).
     std::vector<int32_t> b(r), e(r), s(r, 1);
     for (int64_t d = 0; d < r; ++d) {
-      b[d] = 0;
-      e[d] = static_cast<int32_t>(x.shape[d]);
+      const int sd = x.nhwc ? nhwc_axis(static_cast<int>(d)) : static_cast<int>(d);
+      b[sd] = 0;
+      e[sd] = static_cast<int32_t>(x.shape[d]);
     }
     for (size_t i = 0; i < starts.size(); ++i) {
       int64_t a = axes[i] < 0 ? axes[i] + r : axes[i];
       if (a < 0 || a >= r || steps[i] == 0) return ctx.fail(n, "axis or step out of range");
+      if (steps[i] > INT32_MAX || steps[i] < -INT32_MAX) return ctx.fail(n, "step " + std::to_string(steps[i]) + " is out of range");
       const int64_t dim = x.shape[a];
       int64_t st = starts[i] < 0 ? starts[i] + dim : starts[i], en = ends[i] < 0 ? ends[i] + dim : ends[i];
       if (ends[i] >= (int64_t{1} << 31) - 1) en = dim;  // INT_MAX as "to the end"

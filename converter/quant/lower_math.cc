@@ -47,8 +47,11 @@ bool lower_reduce(LowerContext& ctx, size_t k, bool int8) {
   Val x;
   if (!ctx.get(n.inputs[0], int8, Layout::kAny, &x)) return false;
   const int64_t r = static_cast<int64_t>(x.shape.size());
-  std::vector<int64_t> axes = n.attr_ints("axes");
+  // From the opset where axes became an input, an "axes" attribute is not part of
+  // the operator and is ignored, as the float executor ignores it
+  // (converter/float/float_ops_reduce.cc).
   const bool axes_input = (n.op_type == "ReduceSum" && ctx.g.opset >= 13) || ctx.g.opset >= 18;
+  std::vector<int64_t> axes = axes_input ? std::vector<int64_t>() : n.attr_ints("axes");
   if (axes_input && n.input_present(1)) {
     const Tensor* a = ctx.g.constant(n.inputs[1]);
     if (!a) return ctx.fail(n, "axes must be constant");
@@ -68,6 +71,16 @@ bool lower_reduce(LowerContext& ctx, size_t k, bool int8) {
   }
   std::sort(sa.begin(), sa.end());
   const std::string& y = n.outputs[0];
+  {
+    // The runtime refuses a reduction over an empty axis unless the output is empty
+    // too (schema/octet.fbs ReduceOptions).
+    int64_t out_elements = 1;
+    for (int64_t d : ctx.shape_of(y)) out_elements *= d;
+    for (int64_t a : axes) {
+      if (a < 0) a += r;
+      if (x.shape[static_cast<size_t>(a)] == 0 && out_elements != 0) return ctx.fail(n, "reduction over an empty axis is not supported");
+    }
+  }
   QuantParams qy = x.q;
   if (int8 && (kind == fb::ReduceKind::MEAN || kind == fb::ReduceKind::SUM) && !ctx.qparams(y, &qy)) return false;
   Val out = x;

@@ -47,6 +47,7 @@ bool lower_pool(LowerContext& ctx, size_t k, bool int8) {
   int kh, kw, sh = 1, sw = 1, pt = 0, pl = 0, pb = 0, pr = 0;
   bool include_pad = false;
   if (n.op_type == "GlobalMaxPool") {
+    if (x.shape[2] > 4096 || x.shape[3] > 4096) return ctx.fail(n, "the image " + shape_str(x.shape) + " is larger than the 4096x4096 pooling window the runtime takes");
     kh = static_cast<int>(x.shape[2]);
     kw = static_cast<int>(x.shape[3]);
   } else {
@@ -57,6 +58,11 @@ bool lower_pool(LowerContext& ctx, size_t k, bool int8) {
     if (ks.size() != 2 || st.size() != 2 || pads.size() != 4) return ctx.fail(n, "only 2-D pooling is supported");
     if (dil[0] != 1 || dil[1] != 1) return ctx.fail(n, "dilated pooling is not supported");
     const std::string ap = n.attr_s("auto_pad", "NOTSET");
+    // The runtime's bounds (runtime/ops/pool2d.cc), checked before narrowing to int.
+    for (int a = 0; a < 2; ++a) {
+      if (ks[a] < 1 || ks[a] > 4096) return ctx.fail(n, "kernel_shape " + std::to_string(ks[a]) + " is outside [1, 4096]");
+      if (st[a] < 1 || st[a] > 4096) return ctx.fail(n, "stride " + std::to_string(st[a]) + " is outside [1, 4096]");
+    }
     kh = static_cast<int>(ks[0]);
     kw = static_cast<int>(ks[1]);
     sh = static_cast<int>(st[0]);
@@ -74,6 +80,11 @@ bool lower_pool(LowerContext& ctx, size_t k, bool int8) {
       // never start in the padding, as ONNX requires).
       while ((in + pads[a] + pads[a + 2] - kk) / s + 1 < out) ++pads[a + 2];
     }
+    for (int a = 0; a < 4; ++a) {
+      if (pads[a] < 0 || pads[a] >= ks[a % 2]) {
+        return ctx.fail(n, "pad " + std::to_string(pads[a]) + " is outside [0, kernel size " + std::to_string(ks[a % 2]) + ")");
+      }
+    }
     pt = static_cast<int>(pads[0]);
     pl = static_cast<int>(pads[1]);
     pb = static_cast<int>(pads[2]);
@@ -81,6 +92,8 @@ bool lower_pool(LowerContext& ctx, size_t k, bool int8) {
     include_pad = n.attr_i("count_include_pad", 0) != 0;
     if (include_pad && n.attr_i("ceil_mode", 0) != 0) return ctx.fail(n, "count_include_pad with ceil_mode is not supported");
   }
+  if (kh < 1 || kw < 1 || kh > 4096 || kw > 4096) return ctx.fail(n, "pooling window " + std::to_string(kh) + "x" + std::to_string(kw) + " is outside [1, 4096]");
+  if (int64_t{kh} * kw > (1 << 15)) return ctx.fail(n, "pooling window of " + std::to_string(int64_t{kh} * kw) + " elements exceeds 32768");
   const auto kind = is_max ? fb::PoolKind::MAXIMUM : fb::PoolKind::AVERAGE;
   ctx.w->add_operator(
       fb::OperatorOptions::Pool2DOptions,
