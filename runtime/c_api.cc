@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <new>
 #include <string>
+#include <unordered_set>
 
 #include "octet/octet.h"
 #include "runtime/cpu.h"
@@ -23,6 +25,45 @@ struct octet_session {
 };
 
 namespace {
+
+// Every handle the API has handed out and not yet released. A call with a handle
+// that is not here (released already, or never one of ours) is refused with
+// OCTET_INVALID_ARGUMENT instead of touching freed memory, and a second release
+// is ignored. (When the allocator has reused the address for a new handle of the
+// same kind, the stale handle names the new object: the check cannot tell.)
+class LiveHandles {
+ public:
+  void add(const void* h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    live_.insert(h);
+  }
+  // True when h was live (and is not any more).
+  bool remove(const void* h) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return live_.erase(h) != 0;
+  }
+  bool contains(const void* h) {
+    if (h == nullptr) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    return live_.count(h) != 0;
+  }
+
+ private:
+  std::mutex mu_;
+  std::unordered_set<const void*> live_;
+};
+
+// Leaked on purpose: handles may be released from static destructors of the app.
+LiveHandles& live_models() {
+  static LiveHandles* h = new LiveHandles();
+  return *h;
+}
+LiveHandles& live_sessions() {
+  static LiveHandles* h = new LiveHandles();
+  return *h;
+}
+bool live(const octet_model* m) { return live_models().contains(m); }
+bool live(const octet_session* s) { return live_sessions().contains(s); }
 
 void write_error(char* buf, size_t size, const std::string& msg) {
   if (buf == nullptr || size == 0) return;
@@ -48,7 +89,7 @@ octet_status guarded(char* error, size_t error_size, F&& f) {
 }
 
 octet_status session_call(octet_session* s, const std::function<octet::rt::Status()>& f) {
-  if (s == nullptr) return OCTET_INVALID_ARGUMENT;
+  if (!live(s)) return OCTET_INVALID_ARGUMENT;
   try {
     const octet::rt::Status st = f();
     s->last_error = st.ok() ? std::string() : st.message();
@@ -70,13 +111,19 @@ octet_status load(std::unique_ptr<octet::rt::ModelBytes> bytes, double open_ms, 
                                                   options != nullptr ? options->winograd : OCTET_WINOGRAD_DEFAULT));
     auto* h = new (std::nothrow) octet_model{std::move(m), open_ms};
     if (h == nullptr) return octet::rt::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
+    try {
+      live_models().add(h);
+    } catch (...) {
+      delete h;
+      throw;
+    }
     *model = h;
     return octet::rt::Status::Ok();
   });
 }
 
 octet_status fill_info(const octet_model* model, size_t index, bool input, octet_tensor_info* info) {
-  if (model == nullptr || info == nullptr) return OCTET_INVALID_ARGUMENT;
+  if (!live(model) || info == nullptr) return OCTET_INVALID_ARGUMENT;
   const auto& ios = input ? model->model->inputs() : model->model->outputs();
   if (index >= ios.size()) return OCTET_INVALID_ARGUMENT;
   const octet::rt::GraphIO& io = ios[index];
@@ -103,7 +150,7 @@ octet_status fill_info(const octet_model* model, size_t index, bool input, octet
 }
 
 int find_io(const octet_model* model, const char* name, bool input) {
-  if (model == nullptr || name == nullptr) return -1;
+  if (!live(model) || name == nullptr) return -1;
   const auto& ios = input ? model->model->inputs() : model->model->outputs();
   for (size_t i = 0; i < ios.size(); ++i) {
     if (ios[i].name == name) return static_cast<int>(i);
@@ -145,7 +192,7 @@ void octet_load_options_init(octet_load_options* options) {
 }
 
 const char* octet_model_kernel_path(const octet_model* model) {
-  if (model == nullptr) return "";
+  if (!live(model)) return "";
   return octet::kernel_path_name(model->model->kernel_path());
 }
 
@@ -187,10 +234,13 @@ octet_status octet_model_load_memory_ex(const void* data, size_t size, const oct
   return load(std::move(bytes), open_ms, options, model, error, error_size);
 }
 
-void octet_model_release(octet_model* model) { delete model; }
+void octet_model_release(octet_model* model) {
+  // Sessions hold the Model itself, not this handle: they keep running.
+  if (model != nullptr && live_models().remove(model)) delete model;
+}
 
 octet_status octet_model_load_times(const octet_model* model, octet_load_times* times) {
-  if (model == nullptr || times == nullptr) return OCTET_INVALID_ARGUMENT;
+  if (!live(model) || times == nullptr) return OCTET_INVALID_ARGUMENT;
   times->open_ms = model->open_ms;
   times->verify_ms = model->model->verify_ms();
   times->prepare_ms = model->model->prepare_ms();
@@ -198,9 +248,9 @@ octet_status octet_model_load_times(const octet_model* model, octet_load_times* 
   return OCTET_OK;
 }
 
-size_t octet_model_num_inputs(const octet_model* model) { return model ? model->model->inputs().size() : 0; }
-size_t octet_model_num_outputs(const octet_model* model) { return model ? model->model->outputs().size() : 0; }
-size_t octet_model_num_operators(const octet_model* model) { return model ? model->model->operators().size() : 0; }
+size_t octet_model_num_inputs(const octet_model* model) { return live(model) ? model->model->inputs().size() : 0; }
+size_t octet_model_num_outputs(const octet_model* model) { return live(model) ? model->model->outputs().size() : 0; }
+size_t octet_model_num_operators(const octet_model* model) { return live(model) ? model->model->operators().size() : 0; }
 
 octet_status octet_model_input_info(const octet_model* model, size_t index, octet_tensor_info* info) {
   return fill_info(model, index, true, info);
@@ -212,7 +262,7 @@ int octet_model_find_input(const octet_model* model, const char* name) { return 
 int octet_model_find_output(const octet_model* model, const char* name) { return find_io(model, name, false); }
 
 octet_status octet_model_operator_info(const octet_model* model, size_t index, octet_operator_info* info) {
-  if (model == nullptr || info == nullptr) return OCTET_INVALID_ARGUMENT;
+  if (!live(model) || info == nullptr) return OCTET_INVALID_ARGUMENT;
   const auto& ops = model->model->operators();
   if (index >= ops.size()) return OCTET_INVALID_ARGUMENT;
   const octet::rt::Operator& op = *ops[index];
@@ -231,7 +281,7 @@ octet_status octet_model_operator_info(const octet_model* model, size_t index, o
 }
 
 octet_status octet_model_arena_size(const octet_model* model, size_t* arena_bytes, size_t* lower_bound_bytes) {
-  if (model == nullptr) return OCTET_INVALID_ARGUMENT;
+  if (!live(model)) return OCTET_INVALID_ARGUMENT;
   if (arena_bytes) *arena_bytes = model->model->arena_plan().arena_bytes;
   if (lower_bound_bytes) *lower_bound_bytes = model->model->arena_plan().lower_bound_bytes;
   return OCTET_OK;
@@ -250,6 +300,10 @@ octet_status octet_session_create(octet_model* model, const octet_session_option
     return OCTET_INVALID_ARGUMENT;
   }
   *session = nullptr;
+  if (!live(model)) {
+    write_error(error, error_size, "the model handle was released (or is not a model)");
+    return OCTET_INVALID_ARGUMENT;
+  }
   return guarded(error, error_size, [&]() -> octet::rt::Status {
     octet::rt::SessionOptions o;
     if (options != nullptr) {
@@ -261,15 +315,25 @@ octet_status octet_session_create(octet_model* model, const octet_session_option
     auto* h = new (std::nothrow) octet_session();
     if (h == nullptr) return octet::rt::Error(OCTET_OUT_OF_MEMORY) << "out of memory";
     h->session = std::move(s);
+    try {
+      live_sessions().add(h);
+    } catch (...) {
+      delete h;
+      throw;
+    }
     *session = h;
     return octet::rt::Status::Ok();
   });
 }
 
-void octet_session_release(octet_session* session) { delete session; }
+void octet_session_release(octet_session* session) {
+  if (session != nullptr && live_sessions().remove(session)) delete session;
+}
 
 const char* octet_session_last_error(const octet_session* session) {
-  return session ? session->last_error.c_str() : "null session";
+  if (session == nullptr) return "null session";
+  if (!live(session)) return "the session handle was released (or is not a session)";
+  return session->last_error.c_str();
 }
 
 octet_status octet_session_set_input_float(octet_session* s, size_t index, const float* data, size_t count) {
@@ -289,7 +353,7 @@ octet_status octet_session_get_output_raw(octet_session* s, size_t index, void* 
 }
 
 octet_status octet_session_operator_profile(const octet_session* s, size_t index, octet_operator_profile* profile) {
-  if (s == nullptr || profile == nullptr) return OCTET_INVALID_ARGUMENT;
+  if (!live(s) || profile == nullptr) return OCTET_INVALID_ARGUMENT;
   const auto& ops = s->session->model().operators();
   if (index >= ops.size()) return OCTET_INVALID_ARGUMENT;
   if (!s->session->profiling()) return OCTET_INVALID_STATE;
