@@ -8,7 +8,7 @@ pkgs=(
   libcpuinfo-dev libpthreadpool-dev libxnnpack-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libonnx-dev libprotobuf-dev protobuf-compiler
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev valgrind
   libstb-dev
   python3 python3-pil python3-numpy fonts-dejavu-core python3-skimage
   libonnx-testdata
