@@ -8,7 +8,9 @@
  * Threads: an octet_model is immutable after loading and may be shared by any
  * number of sessions on any threads. An octet_session is used by one thread at a
  * time. Releasing a model while sessions still use it is allowed: each session
- * keeps the model alive until the session itself is released.
+ * keeps the model alive until the session itself is released. A handle passed
+ * after its release is refused with OCTET_INVALID_ARGUMENT (and a second release
+ * ignored) unless its address was reused for a new handle (docs/SECURITY.md).
  */
 #ifndef OCTET_OCTET_H_
 #define OCTET_OCTET_H_
