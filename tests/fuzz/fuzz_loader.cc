@@ -1,6 +1,7 @@
 // Fuzz target: the model loader. Bytes -> load (container, tensors, graph,
 // operators) -> when it loads, run it on the reference kernels and on the CPU's
-// best kernel path (one and two threads) with inputs derived from the bytes.
+// best kernel path (one and two threads; Winograd or GEMM for 3x3 stride-1
+// convolutions) with inputs derived from the bytes.
 // Invariants checked besides "no crash, no sanitizer report":
 //  - a refusal has status INVALID_MODEL or UNSUPPORTED and a message;
 //  - a model that loads on one path loads on the other, and runs;
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "kernels/kernel-path.h"
+#include "octet/octet.h"
 #include "runtime/cpu.h"
 #include "tests/fuzz/fuzz_util.h"
 
@@ -93,12 +95,16 @@ void check_refusal(const Status& st, const char* path) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const uint64_t seed = octet_fuzz::hash_bytes(data, size);
   std::shared_ptr<const Model> ref;
-  const Status st = octet_fuzz::load_exact(data, size, "reference", &ref);
+  const Status st = octet_fuzz::load_exact(data, size, "reference", OCTET_WINOGRAD_OFF, &ref);
   const octet::KernelPath best_path = octet::rt::cpu_features().best;
   const char* best = octet::kernel_path_name(best_path);
+  // 3x3 stride-1 convolutions on the best path: Winograd for half the inputs, GEMM
+  // for the other half (never the load-time timing, which would make a run depend
+  // on the machine's load).
   std::shared_ptr<const Model> fast;
-  const Status st_fast = octet_fuzz::load_exact(data, size, best, &fast);
+  const Status st_fast = octet_fuzz::load_exact(data, size, best, (seed & 1) ? OCTET_WINOGRAD_ON : OCTET_WINOGRAD_OFF, &fast);
   if (!st.ok()) {
     check_refusal(st, "reference");
     // The file is refused whatever the kernel path (the checks are the format's).
@@ -107,7 +113,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   if (!st_fast.ok()) octet_fuzz::fail(std::string("loads on the reference path but not on ") + best + ": " + st_fast.message());
   if (!tiny(*ref)) return 0;
-  const uint64_t seed = octet_fuzz::hash_bytes(data, size);
   std::vector<std::vector<uint8_t>> want, got;
   Status r = run(ref, 1, seed, &want);
   if (!r.ok()) octet_fuzz::fail("loaded model does not run on the reference path: " + r.message());

@@ -40,9 +40,11 @@ class ExactBytes final : public octet::rt::ModelBytes {
   void* mem_ = nullptr;
 };
 
-inline octet::rt::Status load_exact(const uint8_t* data, size_t size, const char* kernel_path,
+// winograd: octet_load_options.winograd (OCTET_WINOGRAD_*).
+inline octet::rt::Status load_exact(const uint8_t* data, size_t size, const char* kernel_path, int winograd,
                                     std::shared_ptr<const octet::rt::Model>* out) {
-  return octet::rt::Model::Load(std::unique_ptr<octet::rt::ModelBytes>(new ExactBytes(data, size)), out, kernel_path);
+  return octet::rt::Model::Load(std::unique_ptr<octet::rt::ModelBytes>(new ExactBytes(data, size)), out, kernel_path,
+                                winograd);
 }
 
 // xorshift64*: the same stream for the same seed on every platform.
