@@ -88,6 +88,7 @@ Status Session::set_input_float(size_t index, const float* data, size_t count) {
     else if (count != 0) std::memcpy(f, data, count * sizeof(float));
   }
   input_set_[index] = true;
+  invoked_ = false;  // the arena may give an input the memory of an output
   return Status::Ok();
 }
 
@@ -99,6 +100,7 @@ Status Session::set_input_raw(size_t index, const void* data, size_t size) {
   if (data == nullptr && size != 0) return Error(OCTET_INVALID_ARGUMENT) << "null input data";
   if (size != 0) std::memcpy(data_[io.tensor], data, size);
   input_set_[index] = true;
+  invoked_ = false;  // the arena may give an input the memory of an output
   return Status::Ok();
 }
 
@@ -132,7 +134,7 @@ Status Session::invoke() {
 }
 
 Status Session::get_output_float(size_t index, float* data, size_t count) const {
-  if (!invoked_) return Error(OCTET_INVALID_STATE) << "outputs are read before the first invoke";
+  if (!invoked_) return Error(OCTET_INVALID_STATE) << "outputs are read before the first invoke, or after an input was set since the last one";
   if (index >= model_->outputs().size()) return Error(OCTET_INVALID_ARGUMENT) << "output index " << index << " out of range (" << model_->outputs().size() << " outputs)";
   const GraphIO& io = model_->outputs()[index];
   const Tensor& t = model_->tensors()[io.tensor];
@@ -157,7 +159,7 @@ Status Session::get_output_float(size_t index, float* data, size_t count) const 
 }
 
 Status Session::get_output_raw(size_t index, void* data, size_t size) const {
-  if (!invoked_) return Error(OCTET_INVALID_STATE) << "outputs are read before the first invoke";
+  if (!invoked_) return Error(OCTET_INVALID_STATE) << "outputs are read before the first invoke, or after an input was set since the last one";
   if (index >= model_->outputs().size()) return Error(OCTET_INVALID_ARGUMENT) << "output index " << index << " out of range (" << model_->outputs().size() << " outputs)";
   const GraphIO& io = model_->outputs()[index];
   const Tensor& t = model_->tensors()[io.tensor];

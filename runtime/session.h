@@ -51,7 +51,9 @@ class Session {
   std::vector<bool> input_set_;
   std::vector<uint64_t> times_ns_;
   std::vector<uint64_t> starts_ns_;
-  bool invoked_ = false;  // outputs hold results only after a successful invoke
+  // Outputs hold results only after a successful invoke, until an input is set
+  // (the arena may place an input where an output was).
+  bool invoked_ = false;
 };
 
 }  // namespace octet::rt

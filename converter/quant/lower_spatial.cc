@@ -25,6 +25,10 @@ bool lower_pool(LowerContext& ctx, size_t k, bool int8) {
   Val x;
   if (!ctx.get(n.inputs[0], int8, Layout::kNhwc, &x)) return false;
   if (x.shape.size() != 4) return ctx.fail(n, "input must be 4-D (N, C, H, W)");
+  for (int64_t d : x.shape) {
+    // The runtime's pooling needs a window inside a non-empty image.
+    if (d == 0) return ctx.fail(n, "pooling of the empty tensor " + shape_str(x.shape) + " is not supported");
+  }
   const std::string& y = n.outputs[0];
   const std::vector<int64_t>& ys = ctx.shape_of(y);
   if (ys.size() != 4) return ctx.fail(n, "output must be 4-D");

@@ -174,6 +174,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         expect(got, want, as_float ? "set_input_float" : "set_input_raw", &s);
         if (got == OCTET_OK) {
           s.set[index] = true;
+          s.invoked = false;  // outputs are invalid until the next invoke
           if (which == 0) {
             s.qdq_input.assign(10, 0.0f);
             if (as_float) s.qdq_input = floats;
@@ -218,7 +219,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             const float y = 0.5f * static_cast<float>(q - 3);
             const bool ok = !as_float ? (index == 0 ? static_cast<int8_t>(bytes[k]) == q : std::memcmp(&bytes[4 * k], &y, 4) == 0)
                                       : floats[k] == y;
-            if (!ok) fail("Quantize/Dequantize output " + std::to_string(k) + " wrong for input " + std::to_string(s.qdq_invoked[k]));
+            if (!ok) {
+              const std::string got = as_float ? std::to_string(floats[k]) : index == 0 ? std::to_string(static_cast<int8_t>(bytes[k])) : "float bytes";
+              fail("Quantize/Dequantize output " + std::to_string(index) + " element " + std::to_string(k) + " is " + got +
+                   " for input " + std::to_string(s.qdq_invoked[k]) + ", expected q = " + std::to_string(q));
+            }
           }
         }
         break;

@@ -152,6 +152,29 @@ TEST_F(MultiInput, EmptyInputAndOutputRun) {
   EXPECT_EQ(d[2], 1048576.0f);
 }
 
+// Found by the C API fuzzer: the arena gives x and y of x -> Quantize -> Dequantize
+// -> y the same memory, so an output read after a new input was set (and before
+// the next invoke) returned the new input. Setting an input now invalidates the
+// outputs until the next invoke.
+TEST(ApiMisuse, OutputsAreInvalidAfterAnInputIsSet) {
+  const Loaded m = load_memory(octet_fuzz::qdq_model());
+  ASSERT_TRUE(m.ok()) << m.error;
+  SessionPtr s = make_session(m.model.get());
+  ASSERT_NE(s, nullptr);
+  std::vector<float> x(10, 1.0f), y(10);
+  ASSERT_EQ(octet_session_set_input_float(s.get(), 0, x.data(), 10), OCTET_OK);
+  ASSERT_EQ(octet_session_invoke(s.get()), OCTET_OK);
+  ASSERT_EQ(octet_session_get_output_float(s.get(), 1, y.data(), 10), OCTET_OK);
+  EXPECT_EQ(y, std::vector<float>(10, 1.0f));
+  x.assign(10, 1e30f);
+  ASSERT_EQ(octet_session_set_input_float(s.get(), 0, x.data(), 10), OCTET_OK);
+  EXPECT_EQ(octet_session_get_output_float(s.get(), 1, y.data(), 10), OCTET_INVALID_STATE);
+  EXPECT_TRUE(contains(octet_session_last_error(s.get()), "input was set")) << octet_session_last_error(s.get());
+  ASSERT_EQ(octet_session_invoke(s.get()), OCTET_OK);
+  ASSERT_EQ(octet_session_get_output_float(s.get(), 1, y.data(), 10), OCTET_OK);
+  EXPECT_EQ(y, std::vector<float>(10, 0.5f * (127 - 3)));  // saturated
+}
+
 // float x [6] + constant float [6] (FLOAT32 Add) -> Quantize(0.25, -2) -> int8 q.
 TEST(ApiFloatInputs, NanAndInfinityThroughAFloatRegionSaturate) {
   octet::ModelWriter w;
