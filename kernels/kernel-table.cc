@@ -1,5 +1,15 @@
 #include "kernels/kernel-table.h"
 
+#ifndef OCTET_X86_KERNELS
+#define OCTET_X86_KERNELS 0
+#endif
+#ifndef OCTET_ARM_NEON_KERNELS
+#define OCTET_ARM_NEON_KERNELS 0
+#endif
+#ifndef OCTET_ARM64_KERNELS
+#define OCTET_ARM64_KERNELS 0
+#endif
+
 namespace octet {
 
 namespace {
@@ -20,19 +30,25 @@ KernelTable build(KernelPath path) {
 }  // namespace
 
 const KernelTable& kernel_table(KernelPath path) {
-  static const KernelTable tables[] = {build(KernelPath::kReference), build(KernelPath::kAvx2),
-                                       build(KernelPath::kAvx512bw), build(KernelPath::kAvxVnni),
-                                       build(KernelPath::kAvx512vnni)};
+  static const KernelTable tables[kKernelPathCount] = {
+      build(KernelPath::kReference), build(KernelPath::kAvx2),     build(KernelPath::kAvx512bw),
+      build(KernelPath::kAvxVnni),   build(KernelPath::kAvx512vnni), build(KernelPath::kNeon),
+      build(KernelPath::kNeonDot),   build(KernelPath::kNeonI8mm)};
   return tables[static_cast<int>(path)];
 }
 
 bool kernel_path_built(KernelPath path) {
-#if OCTET_X86_KERNELS
-  (void)path;
-  return true;
-#else
-  return path == KernelPath::kReference;
-#endif
+  switch (path) {
+    case KernelPath::kReference: return true;
+    case KernelPath::kAvx2:
+    case KernelPath::kAvx512bw:
+    case KernelPath::kAvxVnni:
+    case KernelPath::kAvx512vnni: return OCTET_X86_KERNELS != 0;
+    case KernelPath::kNeon: return OCTET_ARM_NEON_KERNELS != 0;
+    case KernelPath::kNeonDot:
+    case KernelPath::kNeonI8mm: return OCTET_ARM64_KERNELS != 0;
+  }
+  return false;
 }
 
 }  // namespace octet

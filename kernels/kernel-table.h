@@ -27,7 +27,8 @@ struct KernelTable {
 // the CPU runs the path is the caller's concern (runtime/cpu.h).
 const KernelTable& kernel_table(KernelPath path);
 
-// True when this build has the path's kernels (x86 paths only on x86-64 builds).
+// True when this build has the path's kernels (x86 paths on x86-64 builds, neon on
+// ARM builds with NEON, neondot and neoni8mm on AArch64 builds).
 bool kernel_path_built(KernelPath path);
 
 }  // namespace octet

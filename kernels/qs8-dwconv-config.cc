@@ -28,12 +28,11 @@ QS8DwConvConfig qs8_dwconv_config(KernelPath path) {
            {"qs8_dwconv_3x3_16c__avx2", qs8_dwconv_3x3_16c__avx2},
            {"qs8_dwconv_5x5_16c__avx2", qs8_dwconv_5x5_16c__avx2}};
       break;
-    case KernelPath::kReference:
+    default:
       break;
   }
-#else
-  (void)path;
 #endif
+  (void)path;
   return c;
 }
 

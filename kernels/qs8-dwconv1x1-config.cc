@@ -10,11 +10,10 @@ QS8DwConv1x1Config qs8_dwconv1x1_config(KernelPath path) {
     case KernelPath::kAvx512bw: c = {"qs8_dwconv_1x1_16c__avx512", qs8_dwconv_1x1_16c__avx512}; break;
     case KernelPath::kAvxVnni:
     case KernelPath::kAvx2: c = {"qs8_dwconv_1x1_8c__avx2", qs8_dwconv_1x1_8c__avx2}; break;
-    case KernelPath::kReference: break;
+    default: break;
   }
-#else
-  (void)path;
 #endif
+  (void)path;
   return c;
 }
 

@@ -8,7 +8,8 @@ QS8ElementwiseConfig qs8_elementwise_config(KernelPath path) {
   QS8ElementwiseConfig c;
 #if OCTET_X86_KERNELS
   const bool avx512 = path == KernelPath::kAvx512bw || path == KernelPath::kAvx512vnni;
-  if (path == KernelPath::kReference) return c;
+  const bool x86 = avx512 || path == KernelPath::kAvx2 || path == KernelPath::kAvxVnni;
+  if (!x86) return c;
   c.name = kernel_path_name(path);
   // 256-entry lookups: vpshufb over 16 sub-tables (AVX2, or AVX-512 BW on the
   // AVX-512 paths), vpermi2b where the CPU has VBMI.

@@ -1,5 +1,6 @@
 #include "kernels/qs8-gemm-config.h"
 
+#include "kernels/arm/qs8-gemm-arm.h"
 #include "kernels/x86/qs8-gemm-x86.h"
 
 namespace octet {
@@ -20,12 +21,32 @@ QS8GemmConfig qs8_gemm_config(KernelPath path) {
     case KernelPath::kAvx2:
       c = {"qs8_gemm_4x16c2__avx2", qs8_gemm_4x16c2__avx2, 4, 0, {16, true, false}};
       break;
-    case KernelPath::kReference:
+    default:
       break;
   }
-#else
-  (void)path;
 #endif
+#if OCTET_ARM_NEON_KERNELS
+  switch (path) {
+#if OCTET_ARM64_KERNELS
+    case KernelPath::kNeonI8mm:
+      c = {"qs8_gemm_4x16c8__neoni8mm", qs8_gemm_4x16c8__neoni8mm, 4, 0, {16, false, false, 8}};
+      break;
+    case KernelPath::kNeonDot:
+      c = {"qs8_gemm_4x16c4__neondot", qs8_gemm_4x16c4__neondot, 4, 0, {16, false, false, 4}};
+      break;
+    case KernelPath::kNeon:
+      c = {"qs8_gemm_2x8c8__neon", qs8_gemm_2x8c8__neon, 2, 0, {8, false, false, 8}};
+      break;
+#else
+    case KernelPath::kNeon:
+      c = {"qs8_gemm_2x4c8__neon", qs8_gemm_2x4c8__neon, 2, 0, {4, false, false, 8}};
+      break;
+#endif
+    default:
+      break;
+  }
+#endif
+  (void)path;
   return c;
 }
 
@@ -41,12 +62,11 @@ QS8GemmConfig qs8_gemm_int16_config(KernelPath path) {
     case KernelPath::kAvx2:
       c = {"qs8_gemm_4x16c2__avx2", qs8_gemm_4x16c2__avx2, 4, 0, {16, true, false}};
       break;
-    case KernelPath::kReference:
+    default:
       break;
   }
-#else
-  (void)path;
 #endif
+  (void)path;
   return c;
 }
 

@@ -14,12 +14,11 @@ QS8QuantizeConfig qs8_quantize_config(KernelPath path) {
     case KernelPath::kAvx2:
       c = {"qs8_quantize_8__avx2", qs8_quantize_8__avx2, "qs8_dequantize_8__avx2", qs8_dequantize_8__avx2};
       break;
-    case KernelPath::kReference:
+    default:
       break;
   }
-#else
-  (void)path;
 #endif
+  (void)path;
   return c;
 }
 

@@ -10,8 +10,10 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
 #if OCTET_X86_KERNELS
   // The transforms are AVX2 on every x86 path (a small share of the work); the GEMM
   // is the path's own.
-  c.input = qs8_wino23_input_16c__avx2;
-  c.output = qs8_wino23_output_8c__avx2;
+  const auto transforms = [](QS8WinogradConfig* w) {
+    w->input = qs8_wino23_input_16c__avx2;
+    w->output = qs8_wino23_output_8c__avx2;
+  };
   switch (path) {
     case KernelPath::kAvx512vnni:
       c.name = "qs8_conv2d_winograd_f23__avx512vnni";
@@ -19,6 +21,7 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       c.gemm = s16_gemm_8x32c2__avx512vnni;
       c.mr = 8;
       c.layout = {32, 16};
+      transforms(&c);
       break;
     case KernelPath::kAvx512bw:
       c.name = "qs8_conv2d_winograd_f23__avx512bw";
@@ -26,6 +29,7 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       c.gemm = s16_gemm_8x32c2__avx512bw;
       c.mr = 8;
       c.layout = {32, 16};
+      transforms(&c);
       break;
     case KernelPath::kAvxVnni:
       c.name = "qs8_conv2d_winograd_f23__avxvnni";
@@ -33,6 +37,7 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       c.gemm = s16_gemm_6x16c2__avxvnni;
       c.mr = 6;
       c.layout = {16, 16};
+      transforms(&c);
       break;
     case KernelPath::kAvx2:
       c.name = "qs8_conv2d_winograd_f23__avx2";
@@ -40,14 +45,13 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       c.gemm = s16_gemm_6x16c2__avx2;
       c.mr = 6;
       c.layout = {16, 16};
+      transforms(&c);
       break;
-    case KernelPath::kReference:
-      c = QS8WinogradConfig();
+    default:
       break;
   }
-#else
-  (void)path;
 #endif
+  (void)path;
   return c;
 }
 

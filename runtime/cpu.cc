@@ -9,6 +9,9 @@
 #if defined(__x86_64__) || defined(_M_X64)
 #include <cpuid.h>
 #endif
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#endif
 
 namespace octet::rt {
 
@@ -27,6 +30,16 @@ bool x86_has_avxvnni() {
 #endif
 }
 
+// i8mm (smmla) postdates Debian 12's cpuinfo: Linux reports it in AT_HWCAP2.
+bool arm64_has_i8mm() {
+#if defined(__aarch64__) && defined(__linux__)
+  constexpr unsigned long kHwcap2I8mm = 1UL << 13;  // HWCAP2_I8MM, asm/hwcap.h
+  return (getauxval(AT_HWCAP2) & kHwcap2I8mm) != 0;
+#else
+  return false;
+#endif
+}
+
 bool supported(const CpuFeatures& f, KernelPath p) {
   if (!kernel_path_built(p)) return false;
   const bool avx512 = f.x86_avx512f && f.x86_avx512bw && f.x86_avx512vl;
@@ -36,6 +49,9 @@ bool supported(const CpuFeatures& f, KernelPath p) {
     case KernelPath::kAvx512bw: return avx512;
     case KernelPath::kAvxVnni: return f.x86_avx2 && f.x86_avxvnni;
     case KernelPath::kAvx512vnni: return avx512 && f.x86_avx512vnni;
+    case KernelPath::kNeon: return f.arm_neon;
+    case KernelPath::kNeonDot: return f.arm_neon && f.arm_neon_dot;
+    case KernelPath::kNeonI8mm: return f.arm_neon && f.arm_neon_dot && f.arm_i8mm;
   }
   return false;
 }
@@ -53,10 +69,11 @@ CpuFeatures detect() {
     f.x86_avxvnni = f.x86_avx2 && x86_has_avxvnni();
     f.arm_neon = cpuinfo_has_arm_neon();
     f.arm_neon_dot = cpuinfo_has_arm_neon_dot();
+    f.arm_i8mm = arm64_has_i8mm();
     const cpuinfo_package* p = cpuinfo_get_package(0);
     if (p != nullptr) f.name = p->name;
   }
-  for (int i = 0; i <= static_cast<int>(KernelPath::kAvx512vnni); ++i) {
+  for (int i = 0; i < kKernelPathCount; ++i) {
     if (supported(f, static_cast<KernelPath>(i))) f.best = static_cast<KernelPath>(i);
   }
   if (const char* env = std::getenv("OCTET_KERNEL_PATH")) f.env_path = env;
@@ -65,7 +82,8 @@ CpuFeatures detect() {
   const std::pair<bool, const char*> feats[] = {
       {f.x86_avx2, "avx2"},         {f.x86_avx512f, "avx512f"},       {f.x86_avx512bw, "avx512bw"},
       {f.x86_avx512vl, "avx512vl"}, {f.x86_avx512vnni, "avx512vnni"}, {f.x86_avxvnni, "avxvnni"},
-      {f.x86_avx512vbmi, "avx512vbmi"}, {f.arm_neon, "neon"},          {f.arm_neon_dot, "dotprod"}};
+      {f.x86_avx512vbmi, "avx512vbmi"}, {f.arm_neon, "neon"},          {f.arm_neon_dot, "dotprod"},
+      {f.arm_i8mm, "i8mm"}};
   for (const auto& [has, name] : feats) {
     if (has) d += std::string(" ") + name;
   }

@@ -13,7 +13,7 @@ struct CpuFeatures {
   bool initialized = false;  // cpuinfo could read the CPU
   bool x86_avx2 = false, x86_avx512f = false, x86_avx512bw = false, x86_avx512vl = false,
        x86_avx512vnni = false, x86_avxvnni = false, x86_avx512vbmi = false;
-  bool arm_neon = false, arm_neon_dot = false;
+  bool arm_neon = false, arm_neon_dot = false, arm_i8mm = false;
   std::string name;         // e.g. "AMD EPYC"
   std::string description;  // one line: name, features, best kernel path, any override
   KernelPath best = KernelPath::kReference;  // the best path this CPU and build run

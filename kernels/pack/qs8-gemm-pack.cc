@@ -35,15 +35,16 @@ void qs8_gemm_pack(const QS8GemmLayout& layout, size_t n, size_t k, const int8_t
     for (size_t gi = 0; gi < groups; ++gi, g += layout.group_bytes()) {
       for (size_t j = 0; j < nr && n0 + j < n; ++j) {
         const int8_t* row = w + (n0 + j) * w_row_stride;
-        for (size_t q = 0; q < QS8GemmLayout::kGroup; ++q) {
-          const size_t kk = gi * QS8GemmLayout::kGroup + q;
+        const size_t kr = static_cast<size_t>(layout.kr);
+        for (size_t q = 0; q < kr; ++q) {
+          const size_t kk = gi * kr + q;
           if (kk >= k) break;
           if (layout.int16) {
             // [pair q / 2][channel j][q % 2]
             auto* p = reinterpret_cast<int16_t*>(g);
             p[(q / 2) * nr * 2 + j * 2 + (q % 2)] = row[kk];
           } else {
-            reinterpret_cast<int8_t*>(g)[j * 4 + q] = row[kk];
+            reinterpret_cast<int8_t*>(g)[j * kr + q] = row[kk];
           }
         }
       }

@@ -272,7 +272,7 @@ TEST(SimdGemm, UnknownOrUnsupportedPathIsRefused) {
   const auto st = load_exact(file.data(), file.size(), &m, "sse9");
   EXPECT_EQ(st.code(), OCTET_INVALID_ARGUMENT);
   EXPECT_NE(st.message().find("not a kernel path"), std::string::npos) << st.message();
-  for (int i = 0; i <= static_cast<int>(octet::KernelPath::kAvx512vnni); ++i) {
+  for (int i = 0; i < octet::kKernelPathCount; ++i) {
     const auto p = static_cast<octet::KernelPath>(i);
     if (octet::rt::kernel_path_supported(p)) continue;
     const auto s2 = load_exact(file.data(), file.size(), &m, octet::kernel_path_name(p));

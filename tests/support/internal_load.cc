@@ -40,7 +40,7 @@ octet::rt::Status load_exact(const uint8_t* data, size_t size, std::shared_ptr<c
 
 std::vector<octet::KernelPath> runnable_kernel_paths() {
   std::vector<octet::KernelPath> paths;
-  for (int i = 0; i <= static_cast<int>(octet::KernelPath::kAvx512vnni); ++i) {
+  for (int i = 0; i < octet::kKernelPathCount; ++i) {
     const auto p = static_cast<octet::KernelPath>(i);
     if (octet::rt::kernel_path_supported(p)) paths.push_back(p);
   }

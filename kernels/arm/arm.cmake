@@ -1,0 +1,10 @@
+# The ARM kernel files, one list per ISA (kernels/CMakeLists.txt sets the flags).
+#   OCTET_ARM_NEON_SOURCES    NEON, built for AArch64 and ARMv7
+#   OCTET_ARM64_NEON_SOURCES  NEON, AArch64 only (ARMv8.0)
+#   OCTET_ARM64_DOT_SOURCES   ARMv8.2 dot product (sdot)
+#   OCTET_ARM64_I8MM_SOURCES  ARMv8.6 int8 matrix multiply (smmla)
+#   OCTET_ARM32_NEON_SOURCES  NEON, ARMv7 only (tiles for 16 q registers)
+list(APPEND OCTET_ARM64_NEON_SOURCES arm/qs8-gemm-2x8c8-neon.cc)
+list(APPEND OCTET_ARM32_NEON_SOURCES arm/qs8-gemm-2x4c8-neon.cc)
+list(APPEND OCTET_ARM64_DOT_SOURCES arm/qs8-gemm-4x16c4-neondot.cc)
+list(APPEND OCTET_ARM64_I8MM_SOURCES arm/qs8-gemm-4x16c8-neoni8mm.cc)
