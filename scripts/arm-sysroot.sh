@@ -36,6 +36,8 @@ mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/debs"
 apt_opts=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
           -o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache"
           -o "Dir::State::status=/dev/null" -o "Debug::NoLocking=1")
+# As root, apt would hand the download to user _apt, who cannot write into $HOME.
+[ "$(id -u)" -eq 0 ] && apt_opts+=(-o "APT::Sandbox::User=root")
 echo "arm-sysroot: package lists for $arch"
 apt-get "${apt_opts[@]}" update -q >/dev/null
 echo "arm-sysroot: downloading ${pkgs[*]}"

@@ -9,4 +9,4 @@ set -euo pipefail
 qemu=$1 triplet=$2 libdir=$3
 shift 3
 exec "$qemu" -cpu "${OCTET_QEMU_CPU:-max}" -L "/usr/$triplet" \
-  -E "LD_LIBRARY_PATH=/usr/$triplet/lib:$libdir" "$@"
+  -E "LD_LIBRARY_PATH=/usr/$triplet/lib:$libdir" -E OCTET_EMULATED=1 "$@"

@@ -40,7 +40,9 @@ std::string read_all(const std::string& path) {
 // env: "NAME=value" prefixed to the command (a new process sees it), or empty.
 Result run_bench_env(const std::string& env, const std::string& args) {
   const std::string out = temp_dir() + "/stdout.txt", err = temp_dir() + "/stderr.txt";
-  const std::string cmd = (env.empty() ? "" : "env " + env + " ") + std::string(OCTET_BENCH_PATH) + " " + args +
+  // OCTET_BENCH_EMULATOR: the cross build's emulator (qemu), or empty.
+  const std::string cmd = (env.empty() ? "" : "env " + env + " ") + std::string(OCTET_BENCH_EMULATOR) +
+                          std::string(OCTET_BENCH_PATH) + " " + args +
                           " >" + out + " 2>" + err;
   const int status = std::system(cmd.c_str());
   Result r;

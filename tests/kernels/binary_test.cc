@@ -183,7 +183,7 @@ void check_add(const AddCase& c, bool real_check, std::mt19937& rng) {
     const int64_t acc = o.bias + int64_t{a[ia]} * o.am + int64_t{b[ib]} * o.bm;
     EXPECT_LT(std::abs(acc), int64_t{1} << 31);
     const int64_t expected =
-        octet_test::clamp64(c.zo + octet_test::floor_div(acc, octet_test::pow2(o.shift)), c.qmin, c.qmax);
+        octet_test::clamp64(c.zo + static_cast<int64_t>(octet_test::floor_div(acc, octet_test::pow2(o.shift))), c.qmin, c.qmax);
     if (y[i] != expected && bad++ < 5) {
       ADD_FAILURE() << "a=" << int{a[ia]} << " b=" << int{b[ib]} << " sa=" << c.sa << " sb=" << c.sb
                     << " so=" << c.so << " za=" << c.za << " zb=" << c.zb << " zo=" << c.zo
@@ -275,7 +275,7 @@ TEST(QS8Add, EveryInputPairAtUnitScales) {
   ASSERT_TRUE(compute_qs8_add_params(0.25f, 0, 0.25f, 0, 0.5f, 0, false, -128, 127, &p));
   qs8_add__reference(bs, a.data(), b.data(), p, y.data());
   for (int i = 0; i < 256 * 256; ++i) {
-    ASSERT_EQ(y[i], octet_test::clamp64(octet_test::floor_div(a[i] + b[i] + 1, 2), -128, 127)) << i;
+    ASSERT_EQ(y[i], octet_test::clamp64(static_cast<int64_t>(octet_test::floor_div(a[i] + b[i] + 1, 2)), -128, 127)) << i;
   }
 }
 
@@ -401,7 +401,8 @@ TEST(QS8Mul, AllPairsWithExtremeZeroPoints) {
 // Operand q rescaled to the output with Add's multiplier m and shift s:
 // floor(((q - z) * m + 2^(s-1)) / 2^s), the documented per-operand rounding.
 int64_t oracle_rescale(int64_t q, int64_t z, int64_t m, int s) {
-  return octet_test::floor_div((q - z) * m + (s > 0 ? octet_test::pow2(s - 1) : 0), octet_test::pow2(s));
+  return static_cast<int64_t>(
+      octet_test::floor_div((q - z) * m + (s > 0 ? octet_test::pow2(s - 1) : 0), octet_test::pow2(s)));
 }
 
 void check_minmax(const Shape& sa_shape, const Shape& sb_shape, float sa, int32_t za, float sb, int32_t zb, float so,

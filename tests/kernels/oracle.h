@@ -1,5 +1,5 @@
 // Independent arithmetic for the kernel tests: exact integer rounding written with
-// __int128 division and an explicit mathematical floor (no shifts, no kernel
+// 128-bit division and an explicit mathematical floor (no shifts, no kernel
 // helpers), so a test cannot inherit a mistake from the code it checks.
 #pragma once
 
@@ -9,9 +9,15 @@
 #include <random>
 #include <vector>
 
+#include "tests/kernels/int128.h"
+
 namespace octet_test {
 
+#if defined(__SIZEOF_INT128__)
 using i128 = __int128;
+#else
+using i128 = Int128;  // 32-bit targets
+#endif
 
 // Mathematical floor(a / b) for b > 0 (C++ division truncates toward zero).
 inline i128 floor_div(i128 a, i128 b) {

@@ -603,8 +603,8 @@ TEST(BinaryOp, Int8MaximumMinimumRescaleEachOperand) {
     while (std::floor(std::ldexp(std::max(ra, rb), shift) + 0.5) >= (1 << 20)) --shift;
     const int64_t am = int64_t(std::floor(std::ldexp(ra, shift) + 0.5)), bm = int64_t(std::floor(std::ldexp(rb, shift) + 0.5));
     for (int64_t o = 0; o < numel(as); ++o) {
-      const int64_t va = floor_div((a[o] - za) * am + pow2(shift - 1), pow2(shift));
-      const int64_t vb = floor_div((b[o % 8] - zb) * bm + pow2(shift - 1), pow2(shift));
+      const int64_t va = static_cast<int64_t>(floor_div((a[o] - za) * am + pow2(shift - 1), pow2(shift)));
+      const int64_t vb = static_cast<int64_t>(floor_div((b[o % 8] - zb) * bm + pow2(shift - 1), pow2(shift)));
       const int64_t e = clamp64(zo + (kind == fb::BinaryKind::MAXIMUM ? std::max(va, vb) : std::min(va, vb)), -120, 120);
       ASSERT_EQ(y[o], e) << o;
     }
