@@ -2,7 +2,10 @@
 # The whole test suite: a Release build with every test, then the same suite
 # under AddressSanitizer + UndefinedBehaviorSanitizer; then the reliability
 # checks of docs/SECURITY.md: the soak under Valgrind, the concurrency tests under
-# ThreadSanitizer, and each libFuzzer target for OCTET_FUZZ_SECONDS (default 60).
+# ThreadSanitizer, and each libFuzzer target for OCTET_FUZZ_SECONDS (default 60);
+# then ARM: the cross builds for aarch64 and armhf, their test suites under qemu
+# once per ARM kernel path, and the PaddleOCR models' outputs byte-identical on x86
+# and on every emulated ARM path. OCTET_SKIP_ARM=1 leaves ARM out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -46,3 +49,12 @@ TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build-tsan/tests/reliabilit
 
 echo "== bounded fuzzing (libFuzzer, ASan + UBSan)"
 bash scripts/fuzz.sh "${OCTET_FUZZ_SECONDS:-60}"
+
+if [ -z "${OCTET_SKIP_ARM:-}" ]; then
+  echo "== ARM cross builds (aarch64, armhf)"
+  bash scripts/cross-build.sh aarch64 armhf
+  echo "== ARM test suites under qemu, once per kernel path"
+  bash scripts/cross-test.sh aarch64 armhf
+  echo "== converted PaddleOCR models: x86 and emulated ARM outputs byte for byte"
+  bash scripts/arm-model-hashes.sh
+fi
