@@ -203,6 +203,12 @@ void dw_row_64c(const int8_t* const* rows_in, int8_t* out, const void* packed, c
       }
     };
     int ox = 0;
+    if constexpr (!kHigh) {
+      // Shifts outside [33, 54] are rare: one output at a time keeps this copy of
+      // the kernel small (the shared library's size), at some cost in speed.
+      for (; ox < p.out_w; ++ox) group(ox, One(), std::true_type());
+      continue;
+    }
     while (ox < p.interior_begin) {
       const int n = std::min(kG, p.out_w - ox);
       checked(ox, n);

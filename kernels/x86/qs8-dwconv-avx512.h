@@ -162,6 +162,12 @@ void dw_row_avx512(const int8_t* const* rows_in, int8_t* out, const void* packed
     };
 
     int ox = 0;
+    if constexpr (!kHigh) {
+      // Shifts outside [33, 54] are rare: one output at a time keeps this copy of
+      // the kernel small (the shared library's size), at some cost in speed.
+      for (; ox < p.out_w; ++ox) border(ox);
+      continue;
+    }
     for (; ox < p.interior_begin; ++ox) border(ox);
     for (; ox + kG <= p.interior_end; ox += kG) interior(ox, std::integral_constant<int, kG>());
     for (; ox < p.interior_end; ++ox) interior(ox, std::integral_constant<int, 1>());
