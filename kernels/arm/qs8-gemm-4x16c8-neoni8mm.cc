@@ -39,14 +39,23 @@ void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t*
     for (int rp = 0; rp < kRp; ++rp) acc[rp][p] = vcombine_s32(b, b);
   }
   const int8_t* w = reinterpret_cast<const int8_t*>(block + kLayout.header_bytes());
-  for (size_t k = 0; k < kc; k += 8, w += 8 * 16) {
-    const size_t n = kc - k;  // the last run meets zero weights beyond kc
-    int8x16_t x[kRp];
-    for (int rp = 0; rp < kRp; ++rp) x[rp] = vcombine_s8(load_run(ar[2 * rp] + k, n), load_run(ar[2 * rp + 1] + k, n));
+  auto step = [&](const int8x16_t* x) __attribute__((always_inline)) {
     for (int p = 0; p < 8; ++p) {
       const int8x16_t wp = vld1q_s8(w + 16 * p);
       for (int rp = 0; rp < kRp; ++rp) acc[rp][p] = vmmlaq_s32(acc[rp][p], x[rp], wp);
     }
+  };
+  size_t k = 0;
+  for (; k + 8 <= kc; k += 8, w += 8 * 16) {
+    int8x16_t x[kRp];
+    for (int rp = 0; rp < kRp; ++rp) x[rp] = vcombine_s8(vld1_s8(ar[2 * rp] + k), vld1_s8(ar[2 * rp + 1] + k));
+    step(x);
+  }
+  if (k < kc) {  // the last run meets zero weights beyond kc
+    const size_t n = kc - k;
+    int8x16_t x[kRp];
+    for (int rp = 0; rp < kRp; ++rp) x[rp] = vcombine_s8(load_run(ar[2 * rp] + k, n), load_run(ar[2 * rp + 1] + k, n));
+    step(x);
   }
   RequantLanesNeon rl[4];
   for (int q = 0; q < 4; ++q) rl[q] = requant_lanes_neon(header + kNr + 4 * q, header + 2 * kNr + 4 * q);
