@@ -71,7 +71,8 @@ octet_status octet_model_load_file(const char* path, octet_model** model, char* 
 octet_status octet_model_load_memory(const void* data, size_t size, octet_model** model,
                                      char* error, size_t error_size);
 /* Load options. kernel_path forces a kernel path by name: "reference", "avx2",
- * "avx512bw", "avxvnni" or "avx512vnni" (x86). NULL or "" means the environment
+ * "avx512bw", "avxvnni" or "avx512vnni" (x86), "neon" (AArch64 ARMv8.0 or ARMv7),
+ * "neondot" or "neoni8mm" (AArch64). NULL or "" means the environment
  * variable OCTET_KERNEL_PATH when set, else the best path this CPU runs. A path the
  * CPU cannot run fails the load with OCTET_UNSUPPORTED; an unknown name with
  * OCTET_INVALID_ARGUMENT. Every path gives the same output bytes. */
