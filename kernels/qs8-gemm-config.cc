@@ -66,6 +66,22 @@ QS8GemmConfig qs8_gemm_int16_config(KernelPath path) {
       break;
   }
 #endif
+#if OCTET_ARM_NEON_KERNELS
+  // smlal by lane on every ARM path (sdot and smmla take int8 operands only).
+  switch (path) {
+    case KernelPath::kNeon:
+#if OCTET_ARM64_KERNELS
+    case KernelPath::kNeonDot:
+    case KernelPath::kNeonI8mm:
+      c = {"qs8_gemm_8x8c2__neon", qs8_gemm_8x8c2__neon, 8, 0, {8, true, false}};
+#else
+      c = {"qs8_gemm_4x8c2__neon", qs8_gemm_4x8c2__neon, 4, 0, {8, true, false}};
+#endif
+      break;
+    default:
+      break;
+  }
+#endif
   (void)path;
   return c;
 }

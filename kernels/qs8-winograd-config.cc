@@ -1,5 +1,7 @@
 #include "kernels/qs8-winograd-config.h"
 
+#include "kernels/arm/qs8-wino23-arm.h"
+#include "kernels/arm/s16-gemm-arm.h"
 #include "kernels/x86/qs8-wino23-x86.h"
 #include "kernels/x86/s16-gemm-x86.h"
 
@@ -49,6 +51,31 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       break;
     default:
       break;
+  }
+#endif
+#if OCTET_ARM_NEON_KERNELS
+  // One NEON form on every ARM path: sdot and smmla have no 16-bit counterpart, so
+  // the dot-product paths run the same kernels, and the load-time measurement
+  // (runtime/ops/conv2d_select.cc) decides against their int8 GEMMs per layer.
+  c.input = qs8_wino23_input_8c__neon;
+  c.output = qs8_wino23_output_8c__neon;
+  c.layout = {8, 8};
+#if OCTET_ARM64_KERNELS
+  c.gemm_name = "s16_gemm_8x8c2__neon";
+  c.gemm = s16_gemm_8x8c2__neon;
+  c.mr = 8;
+#else
+  c.gemm_name = "s16_gemm_4x8c2__neon";
+  c.gemm = s16_gemm_4x8c2__neon;
+  c.mr = 4;
+#endif
+  switch (path) {
+    case KernelPath::kNeon: c.name = "qs8_conv2d_winograd_f23__neon"; break;
+#if OCTET_ARM64_KERNELS
+    case KernelPath::kNeonDot: c.name = "qs8_conv2d_winograd_f23__neondot"; break;
+    case KernelPath::kNeonI8mm: c.name = "qs8_conv2d_winograd_f23__neoni8mm"; break;
+#endif
+    default: c = QS8WinogradConfig(); break;
   }
 #endif
   (void)path;
