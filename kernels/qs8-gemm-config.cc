@@ -73,7 +73,7 @@ QS8GemmConfig qs8_gemm_int16_config(KernelPath path) {
 #if OCTET_ARM64_KERNELS
     case KernelPath::kNeonDot:
     case KernelPath::kNeonI8mm:
-      c = {"qs8_gemm_8x8c2__neon", qs8_gemm_8x8c2__neon, 8, 0, {8, true, false}};
+      c = {"qs8_gemm_6x8c2__neon", qs8_gemm_6x8c2__neon, 6, 0, {8, true, false}};
 #else
       c = {"qs8_gemm_4x8c2__neon", qs8_gemm_4x8c2__neon, 4, 0, {8, true, false}};
 #endif

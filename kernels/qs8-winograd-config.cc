@@ -61,9 +61,9 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
   c.output = qs8_wino23_output_8c__neon;
   c.layout = {8, 8};
 #if OCTET_ARM64_KERNELS
-  c.gemm_name = "s16_gemm_8x8c2__neon";
-  c.gemm = s16_gemm_8x8c2__neon;
-  c.mr = 8;
+  c.gemm_name = "s16_gemm_6x8c2__neon";
+  c.gemm = s16_gemm_6x8c2__neon;
+  c.mr = 6;
 #else
   c.gemm_name = "s16_gemm_4x8c2__neon";
   c.gemm = s16_gemm_4x8c2__neon;

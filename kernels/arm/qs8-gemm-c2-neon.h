@@ -35,9 +35,11 @@ void qs8_gemm_c2_tile_neon(size_t nc, size_t kc, const int8_t* a, size_t a_strid
     }
   };
   const In in{a, a_stride, kc & ~size_t{7}, kc & 7};
-  const RequantLanesNeon rl_lo = requant_lanes_neon(header + 8, header + 16);
-  const RequantLanesNeon rl_hi = requant_lanes_neon(header + 12, header + 20);
+  // The requantization constants are read after the loop (inside out): live across
+  // it they left too few registers and GCC copied the activations around.
   const auto out = [&](int r, int32x4_t lo, int32x4_t hi) {
+    const RequantLanesNeon rl_lo = requant_lanes_neon(header + 8, header + 16);
+    const RequantLanesNeon rl_hi = requant_lanes_neon(header + 12, header + 20);
     const int8x8_t y = requant_pack8_neon(requant_neon(lo, rl_lo, ro), requant_neon(hi, rl_hi, ro), ro);
     store_bytes8_neon(c + r * c_stride, y, nc);
   };
@@ -48,7 +50,7 @@ void qs8_gemm_c2_tile_neon(size_t nc, size_t kc, const int8_t* a, size_t a_strid
 template <int MR>
 void qs8_gemm_c2_neon(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w, int8_t* c,
                       size_t c_stride, const QS8GemmOutput& out) {
-  static_assert(MR == 4 || MR == 8, "tiles of 4 or 8 rows");
+  static_assert(MR == 4 || MR == 6, "tiles of 4 or 6 rows");
   const RequantOutNeon ro = requant_out_neon(out.zero_point, out.qmin, out.qmax);
   constexpr QS8GemmLayout kLayout{8, true, false};
   const size_t block_bytes = kLayout.block_bytes(kc);
@@ -60,9 +62,9 @@ void qs8_gemm_c2_neon(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a
       case 2: qs8_gemm_c2_tile_neon<2>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
       case 3: qs8_gemm_c2_tile_neon<3>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
       case 4: qs8_gemm_c2_tile_neon<4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 5: qs8_gemm_c2_tile_neon<MR == 8 ? 5 : 4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 6: qs8_gemm_c2_tile_neon<MR == 8 ? 6 : 4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 7: qs8_gemm_c2_tile_neon<MR == 8 ? 7 : 4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 5: qs8_gemm_c2_tile_neon<(MR > 5 ? 5 : MR)>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 6: qs8_gemm_c2_tile_neon<(MR > 6 ? 6 : MR)>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
+      case 7: qs8_gemm_c2_tile_neon<(MR > 7 ? 7 : MR)>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
       default: qs8_gemm_c2_tile_neon<MR>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
     }
   }

@@ -119,16 +119,16 @@ void s16_gemm_tile_neon(size_t kc, const int16_t* a, size_t a_stride, const int1
 template <int MR>
 void s16_gemm_neon(size_t mr, size_t nc, size_t kc, const int16_t* a, size_t a_stride, const int16_t* w, int32_t* c,
                    size_t c_stride) {
-  static_assert(MR == 4 || MR == 8, "tiles of 4 or 8 rows");
+  static_assert(MR == 4 || MR == 6, "tiles of 4 or 6 rows");
   for (size_t n = 0; n < nc; n += 8, w += kc * 8, c += 8) {
     switch (mr < MR ? mr : MR) {
       case 1: s16_gemm_tile_neon<1>(kc, a, a_stride, w, c, c_stride); break;
       case 2: s16_gemm_tile_neon<2>(kc, a, a_stride, w, c, c_stride); break;
       case 3: s16_gemm_tile_neon<3>(kc, a, a_stride, w, c, c_stride); break;
       case 4: s16_gemm_tile_neon<4>(kc, a, a_stride, w, c, c_stride); break;
-      case 5: s16_gemm_tile_neon<MR == 8 ? 5 : 4>(kc, a, a_stride, w, c, c_stride); break;
-      case 6: s16_gemm_tile_neon<MR == 8 ? 6 : 4>(kc, a, a_stride, w, c, c_stride); break;
-      case 7: s16_gemm_tile_neon<MR == 8 ? 7 : 4>(kc, a, a_stride, w, c, c_stride); break;
+      case 5: s16_gemm_tile_neon<(MR > 5 ? 5 : MR)>(kc, a, a_stride, w, c, c_stride); break;
+      case 6: s16_gemm_tile_neon<(MR > 6 ? 6 : MR)>(kc, a, a_stride, w, c, c_stride); break;
+      case 7: s16_gemm_tile_neon<(MR > 7 ? 7 : MR)>(kc, a, a_stride, w, c, c_stride); break;
       default: s16_gemm_tile_neon<MR>(kc, a, a_stride, w, c, c_stride); break;
     }
   }
