@@ -5,13 +5,17 @@
 // several tile blocks and column chunks; the int32 bound at its edge (the largest
 // channel count that is exact with every weight at -128, fed the largest |x - Z|),
 // and one channel more, which must fall back to the GEMM; the measured choice; the
-// option and environment errors.
+// option and environment errors. The per-position int16 GEMM of every path also runs
+// alone against scalar sums, with K values (even) the layer never gives it.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <cstring>
+#include <random>
 #include <string>
+#include <vector>
 
+#include "kernels/kernel-table.h"
 #include "octet/octet.h"
 #include "runtime/cpu.h"
 #include "runtime/session.h"
@@ -47,6 +51,48 @@ TEST(SimdWinograd, ForcedOnRunsWinogradOnEverySimdPath) {
       } else {
         EXPECT_FALSE(is_winograd(*m)) << name;
         EXPECT_EQ(op.choice, "gemm: Winograd off");
+      }
+    }
+  }
+}
+
+// The path's s16_gemm_fn against int64 sums: every row count up to the tile's, K
+// even but not only multiples of the channel padding (the kernels' last runs), N
+// around the block width; every column of the touched blocks is compared, and the
+// values at the ends of the Winograd ranges (|V| <= 1020, |U'| <= 1152).
+TEST(SimdWinograd, GemmKernelAgainstScalar) {
+  std::mt19937 rng(77);
+  std::uniform_int_distribution<int> vd(-1020, 1020), ud(-1152, 1152);
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    const octet::QS8WinogradConfig& cfg = octet::kernel_table(p).winograd;
+    if (cfg.gemm == nullptr) continue;
+    const size_t nr = static_cast<size_t>(cfg.layout.nr), tile_mr = static_cast<size_t>(cfg.mr);
+    for (size_t kc : {2, 4, 6, 8, 10, 14, 16, 18, 22, 34, 64}) {
+      for (size_t nc : {size_t{1}, nr - 1, nr, nr + 1, 2 * nr + 3}) {
+        for (size_t mr = 1; mr <= tile_mr; ++mr) {
+          const size_t blocks = (nc + nr - 1) / nr, cols = blocks * nr;
+          const size_t a_stride = kc + 6, c_stride = cols + 5;
+          std::vector<int16_t> a(mr * a_stride), w(blocks * kc * nr);
+          for (auto& v : a) v = static_cast<int16_t>(vd(rng));
+          for (auto& v : w) v = static_cast<int16_t>(ud(rng));
+          if (kc == 64) {  // the extremes together
+            for (auto& v : a) v = v < 0 ? -1020 : 1020;
+            for (auto& v : w) v = v < 0 ? -1152 : 1152;
+          }
+          std::vector<int32_t> c(mr * c_stride, 0x5a5a5a5a);
+          cfg.gemm(mr, nc, kc, a.data(), a_stride, w.data(), c.data(), c_stride);
+          for (size_t i = 0; i < mr; ++i) {
+            for (size_t j = 0; j < cols; ++j) {
+              // [kc / 2][nr][2] per block of nr columns
+              const int16_t* wb = w.data() + (j / nr) * kc * nr;
+              int64_t want = 0;
+              for (size_t k = 0; k < kc; ++k) want += int64_t{a[i * a_stride + k]} * wb[(k / 2) * nr * 2 + (j % nr) * 2 + k % 2];
+              ASSERT_EQ(c[i * c_stride + j], static_cast<int32_t>(want))
+                  << cfg.gemm_name << " mr " << mr << " nc " << nc << " kc " << kc << " at (" << i << ", " << j << ")";
+            }
+            ASSERT_EQ(c[i * c_stride + cols], 0x5a5a5a5a) << cfg.gemm_name << ": wrote past the blocks";
+          }
+        }
       }
     }
   }
