@@ -14,7 +14,9 @@
 //                                    so two channels are one smmla operand, and
 //                                    one smull operand on ARMv8.0)
 //                      int16 layout: [2][nr][2] int16, kr = 4 (k pair 0, then k
-//                                    pair 1, 2 values per channel: vpmaddwd)
+//                                    pair 1, 2 values per channel: vpmaddwd;
+//                                    NEON ld2 splits a pair's [nr][2] into k
+//                                    and k + 1 of nr = 8 channels)
 //
 // The correction makes the kernels' plain sums exact:
 //   int8 (u8 input):  the kernel feeds x ^ 0x80 = x + 128 (as uint8) to vpdpbusd, so

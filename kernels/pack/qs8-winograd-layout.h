@@ -13,7 +13,8 @@
 // Bounds (int8 x and Z give |d| <= 255; int8 weights |g| <= 128):
 //   |V| <= 4 * 255 = 1020           int16
 //   |U'| <= 9 * 128 = 1152          int16
-//   one vpmaddwd pair: 2 * 1020 * 1152 < 2^22, no saturation
+//   one vpmaddwd pair: 2 * 1020 * 1152 < 2^22, no saturation (NEON smlal adds each
+//   product, < 2^21, to int32 alone)
 // The sums over channels and the output transform run in int32 with wrap-around
 // (ring arithmetic mod 2^32). The wrapped result equals the true 4 Y whenever
 // |4 Y| < 2^31; |Y| <= max|d| * sum |w| over the output channel's 9 C weights, so a
@@ -30,11 +31,12 @@ constexpr int kWinogradF23Positions = 16;  // 4x4 transformed values per tile
 
 // Transformed weights: for each of the 16 positions p (row-major in the 4x4 tile),
 // the output channels cut into blocks of nr (the last padded with zero channels);
-// one block holds cp / 2 channel pairs of [nr][2] int16 (vpmaddwd pairs), cp being
-// the input channels rounded up to c_align (zero weights beyond C).
+// one block holds cp / 2 channel pairs of [nr][2] int16 (vpmaddwd pairs; NEON's ld2
+// splits them into the even-k and odd-k values of nr = 8 channels), cp being the
+// input channels rounded up to c_align (zero weights beyond C).
 struct QS8WinogradLayout {
-  int nr = 16;       // output channels per block (the GEMM tile's width)
-  int c_align = 16;  // input channel padding: the input transform's vector width
+  int nr = 16;       // output channels per block (the GEMM tile's width): 16 / 32 x86, 8 ARM
+  int c_align = 16;  // input channel padding: the input transform's vector width (8 on ARM)
 
   size_t channels(size_t c) const { return (c + c_align - 1) / c_align * c_align; }
   size_t blocks(size_t k) const { return (k + nr - 1) / nr; }
