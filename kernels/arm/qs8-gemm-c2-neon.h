@@ -63,8 +63,6 @@ void qs8_gemm_c2_neon(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a
       case 3: qs8_gemm_c2_tile_neon<3>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
       case 4: qs8_gemm_c2_tile_neon<4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
       case 5: qs8_gemm_c2_tile_neon<(MR > 5 ? 5 : MR)>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 6: qs8_gemm_c2_tile_neon<(MR > 6 ? 6 : MR)>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 7: qs8_gemm_c2_tile_neon<(MR > 7 ? 7 : MR)>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
       default: qs8_gemm_c2_tile_neon<MR>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
     }
   }

@@ -34,7 +34,7 @@ inline void s16_mac8_neon(int32x4_t& lo, int32x4_t& hi, int16x8_t w, int16x8_t x
 
 // Accumulators are named variables, not arrays: GCC 12 kept an array (or a struct)
 // of 16 accumulators on the stack, storing all of them on every iteration.
-#define OCTET_S16_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7)
+#define OCTET_S16_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
 #define OCTET_S16_MAC(r)                                             \
   if constexpr (MR > r) {                                            \
     s16_mac8_neon<kLane>(lo##r, hi##r, wp.val[0], x##r);             \
@@ -49,16 +49,16 @@ inline void s16_mac8_neon(int32x4_t& lo, int32x4_t& hi, int16x8_t w, int16x8_t x
     OCTET_S16_ROWS(OCTET_S16_MAC)                       \
   }
 
-// One tile of MR (<= 8) rows x 8 channels over kc values of k, the weights at w
+// One tile of MR (<= 6) rows x 8 channels over kc values of k, the weights at w
 // ([k / 2][8][2] int16: at least ceil(kc / 2) pairs, zero where k >= kc). The
 // accumulators start at init_lo / init_hi (channels 0-3, 4-7). Rows come from
 // `in`: in.x(r, k) is row r's 8 values from k (k + 8 <= kc), in.tail(r) its last
-// kc % 8 values padded with zeros (read before the loop: a copy call after it made
-// GCC keep the accumulators in memory). At the end out(r, lo, hi) per row.
+// kc % 8 values padded with zeros (read before the loop, while no accumulator is
+// live: the copy may be a call). At the end out(r, lo, hi) per row.
 template <int MR, class In, class Out>
 inline void s16_tile8_neon(size_t kc, const int16_t* w, int32x4_t init_lo, int32x4_t init_hi, const In& in,
                            const Out& out) {
-  static_assert(MR >= 1 && MR <= 8, "up to 8 rows");
+  static_assert(MR >= 1 && MR <= 6, "up to 6 rows");
   const size_t kc8 = kc & ~size_t{7}, rest = kc - kc8;
   int16x8_t tail[MR];
   for (int r = 0; r < MR; ++r) tail[r] = rest != 0 ? in.tail(r) : vdupq_n_s16(0);
@@ -127,8 +127,6 @@ void s16_gemm_neon(size_t mr, size_t nc, size_t kc, const int16_t* a, size_t a_s
       case 3: s16_gemm_tile_neon<3>(kc, a, a_stride, w, c, c_stride); break;
       case 4: s16_gemm_tile_neon<4>(kc, a, a_stride, w, c, c_stride); break;
       case 5: s16_gemm_tile_neon<(MR > 5 ? 5 : MR)>(kc, a, a_stride, w, c, c_stride); break;
-      case 6: s16_gemm_tile_neon<(MR > 6 ? 6 : MR)>(kc, a, a_stride, w, c, c_stride); break;
-      case 7: s16_gemm_tile_neon<(MR > 7 ? 7 : MR)>(kc, a, a_stride, w, c, c_stride); break;
       default: s16_gemm_tile_neon<MR>(kc, a, a_stride, w, c, c_stride); break;
     }
   }
