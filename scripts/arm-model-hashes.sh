@@ -8,7 +8,8 @@
 #   default models: the three PaddleOCR models of scripts/ppocr-models.sh (made
 #   when missing); --zoo adds every model in $OCTET_WORK/zoo-results/models
 #   (benchmarks/run_zoo) with the zoo's first held-out photograph as input.
-# Needs build/ (native, with the converter) and scripts/cross-build.sh's build dirs.
+# Needs build/ (native, with the converter) and scripts/cross-build.sh's build dirs
+# and sysroots (~/.cache/octet/sysroot-*).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 zoo=0
@@ -37,7 +38,10 @@ build/converter/octet-preprocess "$(ls "$I"/rec/*.png | head -n 1)" -o "$T/rec.n
 build/converter/octet-preprocess "$I/det/page_000.png" -o "$T/det.npy" --size 640x640 $PADDLE_DET
 pairs=("$W/octet/cls.octet $T/cls.npy" "$W/octet/rec.octet $T/rec.npy" "$W/octet/det.octet $T/det.npy")
 if [ $zoo -eq 1 ]; then
-  for m in "$W"/zoo-results/models/*.octet; do
+  shopt -s nullglob
+  zoo_models=("$W"/zoo-results/models/*.octet)
+  [ ${#zoo_models[@]} -gt 0 ] || { echo "arm-model-hashes.sh: no models in $W/zoo-results/models (benchmarks/run_zoo)" >&2; exit 1; }
+  for m in "${zoo_models[@]}"; do
     n=$(basename "$m" .octet)
     case "$n" in
       ppocr_cls) pairs+=("$m $T/cls.npy") ;;
@@ -75,9 +79,9 @@ for p in "${pairs[@]}"; do
     else
       case "$t" in
         aarch64) q=(scripts/qemu-run.sh qemu-aarch64 aarch64-linux-gnu
-                    "${OCTET_SYSROOT_ARM64:-$W/sysroot-arm64}/usr/lib/aarch64-linux-gnu") ;;
+                    "$HOME/.cache/octet/sysroot-arm64/usr/lib/aarch64-linux-gnu") ;;
         armhf) q=(scripts/qemu-run.sh qemu-arm arm-linux-gnueabihf
-                  "${OCTET_SYSROOT_ARMHF:-$W/sysroot-armhf}/usr/lib/arm-linux-gnueabihf") ;;
+                  "$HOME/.cache/octet/sysroot-armhf/usr/lib/arm-linux-gnueabihf") ;;
       esac
       OCTET_QEMU_CPU=$cpu "${q[@]}" "$prefix$t/benchmarks/octet-run" "$model" --input "$input" \
         --output-dir "$out" >/dev/null

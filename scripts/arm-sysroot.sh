@@ -32,6 +32,7 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
 state="$dir/.apt"
+rm -rf "$state/debs"  # only this download's versions are unpacked
 mkdir -p "$state/lists/partial" "$state/cache/archives/partial" "$state/debs"
 apt_opts=(-o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
           -o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache"

@@ -43,7 +43,7 @@ string(APPEND CMAKE_EXE_LINKER_FLAGS_INIT " -Wl,-rpath-link,${_octet_libdir}")
 string(APPEND CMAKE_SHARED_LINKER_FLAGS_INIT " -Wl,-rpath-link,${_octet_libdir}")
 
 # pkg-config (cpuinfo, stb) reads the target's .pc files, with paths under the sysroot.
-set(ENV{PKG_CONFIG_DIR} "")
+set(ENV{PKG_CONFIG_PATH} "")  # never the build machine's .pc files
 set(ENV{PKG_CONFIG_LIBDIR} ${_octet_libdir}/pkgconfig:${OCTET_SYSROOT}/usr/share/pkgconfig)
 set(ENV{PKG_CONFIG_SYSROOT_DIR} ${OCTET_SYSROOT})
 
