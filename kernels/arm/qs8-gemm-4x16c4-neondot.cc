@@ -9,6 +9,7 @@
 
 #include "kernels/arm/qs8-gemm-arm.h"
 #include "kernels/arm/requantize-neon.h"
+#include "kernels/common/qs8-gemm-columns.h"
 
 namespace octet {
 
@@ -73,17 +74,10 @@ void tile(size_t nc, size_t kc, const int8_t* a, size_t a_stride, const uint8_t*
 void qs8_gemm_4x16c4__neondot(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a_stride, const void* w,
                               int8_t* c, size_t c_stride, const QS8GemmOutput& out) {
   const RequantOutNeon ro = requant_out_neon(out.zero_point, out.qmin, out.qmax);
-  const size_t block_bytes = kLayout.block_bytes(kc);
-  const auto* block = static_cast<const uint8_t*>(w);
-  for (size_t n = 0; n < nc; n += kNr, block += block_bytes, c += kNr) {
-    const size_t ncb = nc - n < kNr ? nc - n : kNr;
-    switch (mr) {
-      case 1: tile<1>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 2: tile<2>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 3: tile<3>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      default: tile<4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-    }
-  }
+  qs8_gemm_columns<kNr, 4>(mr, nc, kLayout.block_bytes(kc), w, c,
+                              [&](auto rows, size_t ncb, const uint8_t* block, int8_t* cb) {
+                                tile<decltype(rows)::value>(ncb, kc, a, a_stride, block, cb, c_stride, ro);
+                              });
 }
 
 }  // namespace octet

@@ -13,6 +13,7 @@
 
 #include "kernels/arm/requantize-neon.h"
 #include "kernels/arm/s16-gemm-neon.h"
+#include "kernels/common/qs8-gemm-columns.h"
 #include "kernels/qs8-gemm-config.h"
 
 namespace octet {
@@ -53,19 +54,10 @@ void qs8_gemm_c2_neon(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a
   static_assert(MR == 4 || MR == 6, "tiles of 4 or 6 rows");
   const RequantOutNeon ro = requant_out_neon(out.zero_point, out.qmin, out.qmax);
   constexpr QS8GemmLayout kLayout{8, true, false};
-  const size_t block_bytes = kLayout.block_bytes(kc);
-  const auto* block = static_cast<const uint8_t*>(w);
-  for (size_t n = 0; n < nc; n += 8, block += block_bytes, c += 8) {
-    const size_t ncb = nc - n < 8 ? nc - n : 8;
-    switch (mr < MR ? mr : MR) {
-      case 1: qs8_gemm_c2_tile_neon<1>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 2: qs8_gemm_c2_tile_neon<2>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 3: qs8_gemm_c2_tile_neon<3>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 4: qs8_gemm_c2_tile_neon<4>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      case 5: qs8_gemm_c2_tile_neon<(MR > 5 ? 5 : MR)>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-      default: qs8_gemm_c2_tile_neon<MR>(ncb, kc, a, a_stride, block, c, c_stride, ro); break;
-    }
-  }
+  qs8_gemm_columns<8, MR>(mr, nc, kLayout.block_bytes(kc), w, c,
+                          [&](auto rows, size_t ncb, const uint8_t* block, int8_t* cb) {
+                            qs8_gemm_c2_tile_neon<decltype(rows)::value>(ncb, kc, a, a_stride, block, cb, c_stride, ro);
+                          });
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "kernels/arm/requantize-neon.h"
+#include "kernels/common/qs8-gemm-columns.h"
 #include "kernels/qs8-gemm-config.h"
 
 namespace octet {
@@ -93,16 +94,11 @@ void qs8_gemm_c8_neon(size_t mr, size_t nc, size_t kc, const int8_t* a, size_t a
                       size_t c_stride, const QS8GemmOutput& out) {
   const RequantOutNeon ro = requant_out_neon(out.zero_point, out.qmin, out.qmax);
   constexpr QS8GemmLayout kLayout{NR, false, false, 8};
-  const size_t block_bytes = kLayout.block_bytes(kc);
-  const auto* block = static_cast<const uint8_t*>(w);
-  for (size_t n = 0; n < nc; n += NR, block += block_bytes, c += NR) {
-    const size_t ncb = nc - n < NR ? nc - n : NR;
-    if (MR >= 2 && mr >= 2) {
-      qs8_gemm_c8_tile_neon<MR, NR>(ncb, kc, a, a_stride, block, c, c_stride, ro);
-    } else {
-      qs8_gemm_c8_tile_neon<1, NR>(ncb, kc, a, a_stride, block, c, c_stride, ro);
-    }
-  }
+  qs8_gemm_columns<NR, MR>(mr, nc, kLayout.block_bytes(kc), w, c,
+                           [&](auto rows, size_t ncb, const uint8_t* block, int8_t* cb) {
+                             qs8_gemm_c8_tile_neon<decltype(rows)::value, NR>(ncb, kc, a, a_stride, block, cb,
+                                                                             c_stride, ro);
+                           });
 }
 
 }  // namespace

@@ -11,36 +11,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/common/qs8-wino23-tile-walk.h"
 #include "kernels/arm/qs8-wino23-arm.h"
 #include "kernels/arm/requantize-neon.h"
 
 namespace octet {
 
 namespace {
-
-// Tile t's image and top-left output pixel, stepped through consecutive tiles
-// without dividing.
-struct TileWalk {
-  size_t n;
-  int oy, ox;
-  int out_h, out_w;
-
-  TileWalk(const ConvShape& s, size_t t) : out_h(s.out_h), out_w(s.out_w) {
-    const size_t tw = static_cast<size_t>(s.out_w + 1) / 2, th = static_cast<size_t>(s.out_h + 1) / 2;
-    n = t / (th * tw);
-    oy = static_cast<int>((t / tw) % th) * 2;
-    ox = static_cast<int>(t % tw) * 2;
-  }
-  void next() {
-    ox += 2;
-    if (ox < out_w) return;
-    ox = 0;
-    oy += 2;
-    if (oy < out_h) return;
-    oy = 0;
-    ++n;
-  }
-};
 
 // d = x - Z of 8 channels (int16, exact).
 inline int16x8_t widen(const int8_t* p, int8x8_t z) { return vsubl_s8(vld1_s8(p), z); }
@@ -81,7 +58,7 @@ void qs8_wino23_input_8c__neon(const ConvShape& s, const int8_t* x, int32_t zero
   const int8x8_t z = vdup_n_s8(static_cast<int8_t>(zero_point));
   const size_t c = static_cast<size_t>(s.in_c);
   const size_t pixel_row = static_cast<size_t>(s.in_w) * c;
-  TileWalk tp(s, t0);
+  Wino23TileWalk tp(s, t0);
   for (size_t t = t0; t < t1; ++t, tp.next()) {
     const int iy0 = tp.oy - s.pad_top, ix0 = tp.ox - s.pad_left;
     const int8_t* img = x + tp.n * static_cast<size_t>(s.in_h) * pixel_row;
@@ -125,7 +102,7 @@ void qs8_wino23_output_8c__neon(const ConvShape& s, const int32_t* m, size_t m_s
     const RequantLanesNeon lanes[2] = {requant_lanes_neon(q.m0 + kk, q.shift + kk),
                                        requant_lanes_neon(q.m0 + kk + 4, q.shift + kk + 4)};
     const int32x4_t bias[2] = {vld1q_s32(q.bias + kk), vld1q_s32(q.bias + kk + 4)};
-    TileWalk tp(s, t0);
+    Wino23TileWalk tp(s, t0);
     for (size_t t = t0; t < t1; ++t, tp.next()) {
       // The 4 pixels' values as int16 (saturated, as requant_pack8_neon narrows),
       // channels 0-3 then 4-7: one half of 8 channels at a time keeps ARMv7's 16 q

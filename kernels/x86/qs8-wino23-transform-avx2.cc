@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/common/qs8-wino23-tile-walk.h"
 #include "kernels/x86/qs8-wino23-x86.h"
 #include "kernels/x86/requantize-avx2.h"
 #include "kernels/x86/requantize-high32-avx2.h"
@@ -15,30 +16,6 @@
 namespace octet {
 
 namespace {
-
-// Tile t's image and top-left output pixel, stepped through consecutive tiles
-// without dividing (a division per tile and channel group cost 15% of a layer).
-struct TileWalk {
-  size_t n;
-  int oy, ox;
-  int out_h, out_w;
-
-  TileWalk(const ConvShape& s, size_t t) : out_h(s.out_h), out_w(s.out_w) {
-    const size_t tw = static_cast<size_t>(s.out_w + 1) / 2, th = static_cast<size_t>(s.out_h + 1) / 2;
-    n = t / (th * tw);
-    oy = static_cast<int>((t / tw) % th) * 2;
-    ox = static_cast<int>(t % tw) * 2;
-  }
-  void next() {
-    ox += 2;
-    if (ox < out_w) return;
-    ox = 0;
-    oy += 2;
-    if (oy < out_h) return;
-    oy = 0;
-    ++n;
-  }
-};
 
 inline __m256i widen(const int8_t* p, __m256i z) {
   return _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), z);
@@ -91,7 +68,7 @@ void qs8_wino23_input_16c__avx2(const ConvShape& s, const int8_t* x, int32_t zer
   const auto zp8 = static_cast<int8_t>(zero_point);
   const size_t c = static_cast<size_t>(s.in_c);
   const size_t pixel_row = static_cast<size_t>(s.in_w) * c;
-  TileWalk tp(s, t0);
+  Wino23TileWalk tp(s, t0);
   for (size_t t = t0; t < t1; ++t, tp.next()) {
     const int iy0 = tp.oy - s.pad_top, ix0 = tp.ox - s.pad_left;
     const int8_t* img = x + tp.n * static_cast<size_t>(s.in_h) * pixel_row;
@@ -137,7 +114,7 @@ void qs8_wino23_output_8c__avx2(const ConvShape& s, const int32_t* m, size_t m_s
     RequantHigh32Avx2 h32;
     const bool short_form = requant_high32_avx2(q.m0 + kk, q.shift + kk, q.zero_point, &h32);
     const __m256i bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.bias + kk));
-    TileWalk tp(s, t0);
+    Wino23TileWalk tp(s, t0);
     for (size_t t = t0; t < t1; ++t, tp.next()) {
       const int32_t* mt = m + (t - t0) * m_row + j;
       const auto at = [&](int p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(mt + p * m_stride)); };
