@@ -1,5 +1,7 @@
 #include "kernels/qs8-elementwise-config.h"
 
+#include "kernels/arm/qs8-elementwise-arm.h"
+#include "kernels/common/x8-lut-4-scalar.h"
 #include "kernels/x86/qs8-elementwise-x86.h"
 
 namespace octet {
@@ -44,6 +46,33 @@ QS8ElementwiseConfig qs8_elementwise_config(KernelPath path) {
     c.avgpool = qs8_avgpool_16__avx2;
     c.avgpool_name = "qs8_avgpool_16__avx2";
   }
+#elif OCTET_ARM_NEON_KERNELS
+  // One set of NEON kernels for every ARM path: none of these operations gains from
+  // dot products or matrix multiplies.
+  const bool arm = path == KernelPath::kNeon || path == KernelPath::kNeonDot || path == KernelPath::kNeonI8mm;
+  if (!arm) return c;
+  c.name = kernel_path_name(path);
+#if OCTET_ARM64_KERNELS
+  c.lut = x8_lut_64__neon;
+  c.lut_name = "x8_lut_64__neon";
+#else
+  c.lut = x8_lut_4__scalar;  // see x8-lut-4-scalar.h: vtbl does not win on ARMv7
+  c.lut_name = "x8_lut_4__scalar";
+#endif
+  c.vadd = qs8_vadd_16__neon;
+  c.vaddc = qs8_vaddc_16__neon;
+  c.vadd_name = "qs8_vadd_16__neon";
+  c.vmul = qs8_vmul_16__neon;
+  c.vmulc = qs8_vmulc_16__neon;
+  c.vmul_name = "qs8_vmul_16__neon";
+  c.maxpool = qs8_maxpool_32__neon;
+  c.maxpool_name = "qs8_maxpool_32__neon";
+  c.avgpool = qs8_avgpool_16__neon;
+  c.avgpool_name = "qs8_avgpool_16__neon";
+  c.ibilinear = qs8_ibilinear_16__neon;
+  c.ibilinear_name = "qs8_ibilinear_16__neon";
+  c.transpose = x_transpose_rows;
+  c.transpose_name = "x_transpose_rows";
 #else
   (void)path;
 #endif

@@ -1,5 +1,7 @@
 #include "kernels/qs8-quantize-config.h"
 
+#include "kernels/arm/qs8-elementwise-arm.h"
+
 namespace octet {
 
 QS8QuantizeConfig qs8_quantize_config(KernelPath path) {
@@ -13,6 +15,20 @@ QS8QuantizeConfig qs8_quantize_config(KernelPath path) {
     case KernelPath::kAvxVnni:
     case KernelPath::kAvx2:
       c = {"qs8_quantize_8__avx2", qs8_quantize_8__avx2, "qs8_dequantize_8__avx2", qs8_dequantize_8__avx2};
+      break;
+    default:
+      break;
+  }
+#elif OCTET_ARM_NEON_KERNELS
+  switch (path) {
+    case KernelPath::kNeonI8mm:
+    case KernelPath::kNeonDot:
+    case KernelPath::kNeon:
+#if OCTET_ARM64_KERNELS
+      c = {"qs8_quantize_16__neon", qs8_quantize_16__neon, "qs8_dequantize_16__neon", qs8_dequantize_16__neon};
+#else
+      c = {"qs8_quantize_8__neon", qs8_quantize_8__neon, "qs8_dequantize_8__neon", qs8_dequantize_8__neon};
+#endif
       break;
     default:
       break;

@@ -11,3 +11,19 @@ list(APPEND OCTET_ARM64_I8MM_SOURCES arm/qs8-gemm-4x16c8-neoni8mm.cc)
 list(APPEND OCTET_ARM_NEON_SOURCES arm/qs8-wino23-transform-neon.cc)
 list(APPEND OCTET_ARM64_NEON_SOURCES arm/s16-gemm-6x8c2-neon.cc arm/qs8-gemm-6x8c2-neon.cc)
 list(APPEND OCTET_ARM32_NEON_SOURCES arm/s16-gemm-4x8c2-neon.cc arm/qs8-gemm-4x8c2-neon.cc)
+# Element-wise, pooling, resize and quantize kernels (kernels/arm/qs8-elementwise-arm.h).
+list(APPEND OCTET_ARM_NEON_SOURCES
+  arm/qs8-vadd-16-neon.cc
+  arm/qs8-vmul-16-neon.cc
+  arm/qs8-maxpool-32-neon.cc
+  arm/qs8-avgpool-16-neon.cc
+  arm/qs8-ibilinear-16-neon.cc)
+list(APPEND OCTET_ARM64_NEON_SOURCES
+  arm/x8-lut-64-neon.cc
+  arm/qs8-quantize-16-neon.cc)
+list(APPEND OCTET_ARM32_NEON_SOURCES
+  arm/qs8-quantize-8-neon.cc)
+# Plain C++ (no ISA flags): the table lookup of the ARMv7 path (x8-lut-4-scalar.h).
+if(OCTET_ARM32)
+  target_sources(octet_kernels PRIVATE common/x8-lut-4-scalar.cc)
+endif()
