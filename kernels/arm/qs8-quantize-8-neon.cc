@@ -3,15 +3,16 @@
 // division, converts to integers only by truncation, and always flushes denormals
 // to zero (the "standard FPSCR value"), so:
 // - q = x / S is divided by the VFP unit, lane by lane, as the reference does.
-// - It is clamped to [-512, 512] (a NaN stays NaN and is replaced by Z at the end;
-//   infinities and huge values saturate the same way from 512 as from themselves)
-//   and rounded by adding and subtracting 1.5 * 2^23: for |q| <= 2^22 the sum lies in
-//   [2^23, 2^24), where floats are the integers, so the addition rounds q to the
-//   nearest integer with ties to even (1.5 * 2^23 is even), nearbyint's rule in the
-//   default rounding mode, and the subtraction is exact. A denormal q (read as 0
-//   here) rounds to 0 either way.
-// - q + Z (exact: |q| <= 512) is clamped to [-128, 127], an integer that truncation
-//   converts exactly.
+// - q is rounded by adding and subtracting M = 1.5 * 2^23: for |q| < 2^22 the sum
+//   lies in (2^23, 2^24), where floats are the integers, so the addition rounds q to
+//   the nearest integer with ties to even (M is even), nearbyint's rule in the
+//   default rounding mode, and the subtraction is exact. For q >= 2^22 the sum is at
+//   least 2^24 and the result at least 2^22; for q <= -2^22 the sum is at most 2^23
+//   and the result at most -2^22 (infinities stay infinite): either way the clamp
+//   below saturates as the reference does. A denormal q (read as 0) rounds to 0
+//   either way. A NaN is replaced by Z at the end.
+// - q + Z is clamped to [-128, 127] (exact where it matters), an integer that
+//   truncation converts exactly.
 // - Dequantize: S * float(q - Z) is exact NEON arithmetic when S is a normal float
 //   (every nonzero product is at least S, never denormal; overflow gives infinity as
 //   in VFP); other scales take the reference.
@@ -27,7 +28,7 @@ namespace octet {
 namespace {
 
 struct QuantizeConsts {
-  float32x4_t lim_lo, lim_hi, magic, z, lo, hi;
+  float32x4_t magic, z, lo, hi;
   int32x4_t zq;
 };
 
@@ -37,8 +38,7 @@ inline int32x4_t quantize4(const QuantizeConsts& c, const float* x, float scale)
   for (int k = 0; k < 4; ++k) d[k] = x[k] / scale;
   const float32x4_t q = vld1q_f32(d);
   const uint32x4_t not_nan = vceqq_f32(q, q);
-  float32x4_t r = vminq_f32(vmaxq_f32(q, c.lim_lo), c.lim_hi);
-  r = vsubq_f32(vaddq_f32(r, c.magic), c.magic);
+  float32x4_t r = vsubq_f32(vaddq_f32(q, c.magic), c.magic);
   r = vminq_f32(vmaxq_f32(vaddq_f32(r, c.z), c.lo), c.hi);
   return vbslq_s32(not_nan, vcvtq_s32_f32(r), c.zq);
 }
@@ -51,8 +51,6 @@ void qs8_quantize_8__neon(size_t n, const float* x, float scale, int32_t zero_po
     return;
   }
   QuantizeConsts c;
-  c.lim_lo = vdupq_n_f32(-512.0f);
-  c.lim_hi = vdupq_n_f32(512.0f);
   c.magic = vdupq_n_f32(12582912.0f);  // 1.5 * 2^23
   c.z = vdupq_n_f32(static_cast<float>(zero_point));
   c.lo = vdupq_n_f32(-128.0f);
