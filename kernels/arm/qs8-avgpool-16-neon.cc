@@ -1,12 +1,12 @@
 // AveragePool / GlobalAveragePool of one output pixel, 16 channels per step (then 8),
 // NEON: the window's bytes summed in int16 (saddw; at most 256 at a time, |sum| <=
 // 32768), widened into int32 (saddw), the zero point's share (zi * pixels) taken
-// off, and the requantization of requantize-neon.h: exactly qs8_avgpool2d__reference
-// / qs8_global_avgpool__reference.
+// off, and the requantization of requantize-uniform-neon.h: exactly
+// qs8_avgpool2d__reference / qs8_global_avgpool__reference.
 #include <arm_neon.h>
 
 #include "kernels/arm/qs8-elementwise-arm.h"
-#include "kernels/arm/requantize-neon.h"
+#include "kernels/arm/requantize-uniform-neon.h"
 
 namespace octet {
 
@@ -23,9 +23,7 @@ inline void flush(int32x4_t acc[4], int16x8_t& s0, int16x8_t& s1) {
 }  // namespace
 
 void qs8_avgpool_16__neon(const QS8PoolWindow& w, size_t channels, const QS8AvgPoolPixel& p, int8_t* y) {
-  RequantLanesNeon rl;
-  rl.m0 = vdupq_n_s32(p.m.m0);
-  rl.sh_lo = rl.sh_hi = vdupq_n_s64(-int64_t{p.m.shift});
+  const RequantUniformNeon rl = requant_uniform_neon(p.m.m0, p.m.shift);
   const RequantOutNeon ro = requant_out_neon(p.output_zero_point, p.qmin, p.qmax);
   // pixels <= 2^23 (GlobalAveragePool's bound) or 2^15 (AveragePool's): fits in int32.
   const int32_t correction = p.input_zero_point * static_cast<int32_t>(w.rows * w.cols);
@@ -48,8 +46,8 @@ void qs8_avgpool_16__neon(const QS8PoolWindow& w, size_t channels, const QS8AvgP
       }
     }
     flush(acc, s0, s1);
-    const int8x16_t out = requant_pack16_neon(requant_neon(acc[0], rl, ro), requant_neon(acc[1], rl, ro),
-                                              requant_neon(acc[2], rl, ro), requant_neon(acc[3], rl, ro), ro);
+    const int8x16_t out = requant_pack16_neon(requant_uniform_neon(acc[0], rl, ro), requant_uniform_neon(acc[1], rl, ro),
+                                              requant_uniform_neon(acc[2], rl, ro), requant_uniform_neon(acc[3], rl, ro), ro);
     vst1q_s8(y + c, out);
   }
   if (c + 8 <= channels) {
@@ -70,7 +68,7 @@ void qs8_avgpool_16__neon(const QS8PoolWindow& w, size_t channels, const QS8AvgP
     }
     acc0 = vaddw_s16(acc0, vget_low_s16(s));
     acc1 = vaddw_s16(acc1, vget_high_s16(s));
-    vst1_s8(y + c, requant_pack8_neon(requant_neon(acc0, rl, ro), requant_neon(acc1, rl, ro), ro));
+    vst1_s8(y + c, requant_pack8_neon(requant_uniform_neon(acc0, rl, ro), requant_uniform_neon(acc1, rl, ro), ro));
     c += 8;
   }
   for (; c < channels; ++c) {

@@ -1,46 +1,46 @@
 // Mul, 16 elements per step, NEON, exactly qs8_mul__reference:
 //   y = clamp(zo + round((a - za) * (b - zb) * M), qmin, qmax)
-// with the 64-bit single rounding of requantize-neon.h. The differences are exact in
+// with the 64-bit single rounding of requantize-uniform-neon.h. The differences are exact in
 // int16 (ssubl) and their product (|p| <= 255 * 255 < 2^16) in int32 (smull).
 #include <arm_neon.h>
 
 #include <cstring>
 
+#include "kernels/arm/high-half-neon.h"
 #include "kernels/arm/qs8-elementwise-arm.h"
-#include "kernels/arm/requantize-neon.h"
+#include "kernels/arm/requantize-uniform-neon.h"
 
 namespace octet {
 
 namespace {
 
 struct MulConsts {
-  RequantLanesNeon r;
+  RequantUniformNeon r;
   RequantOutNeon o;
-  int8x8_t za, zb;
+  int8x16_t za, zb;
 };
 
 inline MulConsts mul_consts(const QMulParams& p) {
   MulConsts c;
-  c.r.m0 = vdupq_n_s32(p.multiplier.m0);
-  c.r.sh_lo = c.r.sh_hi = vdupq_n_s64(-int64_t{p.multiplier.shift});
+  c.r = requant_uniform_neon(p.multiplier.m0, p.multiplier.shift);
   c.o = requant_out_neon(p.output_zero_point, p.qmin, p.qmax);
-  c.za = vdup_n_s8(static_cast<int8_t>(p.a_zero_point));
-  c.zb = vdup_n_s8(static_cast<int8_t>(p.b_zero_point));
+  c.za = vdupq_n_s8(static_cast<int8_t>(p.a_zero_point));
+  c.zb = vdupq_n_s8(static_cast<int8_t>(p.b_zero_point));
   return c;
 }
 
 // kScalarB: db holds (b - zb) in every lane and vb is unused.
 template <bool kScalarB>
 inline int8x16_t mul16(const MulConsts& c, int8x16_t va, int8x16_t vb, int16x8_t db) {
-  const int16x8_t da0 = vsubl_s8(vget_low_s8(va), c.za), da1 = vsubl_s8(vget_high_s8(va), c.za);
-  const int16x8_t db0 = kScalarB ? db : vsubl_s8(vget_low_s8(vb), c.zb);
-  const int16x8_t db1 = kScalarB ? db : vsubl_s8(vget_high_s8(vb), c.zb);
+  const int16x8_t da0 = vsubl_s8(vget_low_s8(va), vget_low_s8(c.za)), da1 = subl_high_neon(va, c.za);
+  const int16x8_t db0 = kScalarB ? db : vsubl_s8(vget_low_s8(vb), vget_low_s8(c.zb));
+  const int16x8_t db1 = kScalarB ? db : subl_high_neon(vb, c.zb);
   const int32x4_t p0 = vmull_s16(vget_low_s16(da0), vget_low_s16(db0));
   const int32x4_t p1 = vmull_s16(vget_high_s16(da0), vget_high_s16(db0));
   const int32x4_t p2 = vmull_s16(vget_low_s16(da1), vget_low_s16(db1));
   const int32x4_t p3 = vmull_s16(vget_high_s16(da1), vget_high_s16(db1));
-  return requant_pack16_neon(requant_neon(p0, c.r, c.o), requant_neon(p1, c.r, c.o), requant_neon(p2, c.r, c.o),
-                             requant_neon(p3, c.r, c.o), c.o);
+  return requant_pack16_neon(requant_uniform_neon(p0, c.r, c.o), requant_uniform_neon(p1, c.r, c.o),
+                             requant_uniform_neon(p2, c.r, c.o), requant_uniform_neon(p3, c.r, c.o), c.o);
 }
 
 template <bool kScalarB>
