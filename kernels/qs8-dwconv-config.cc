@@ -1,5 +1,6 @@
 #include "kernels/qs8-dwconv-config.h"
 
+#include "kernels/arm/qs8-dwconv-arm.h"
 #include "kernels/x86/qs8-dwconv-x86.h"
 
 namespace octet {
@@ -27,6 +28,25 @@ QS8DwConvConfig qs8_dwconv_config(KernelPath path) {
       c = {"qs8_dwconv_16c__avx2", 16, false, 2,
            {"qs8_dwconv_3x3_16c__avx2", qs8_dwconv_3x3_16c__avx2},
            {"qs8_dwconv_5x5_16c__avx2", qs8_dwconv_5x5_16c__avx2}};
+      break;
+    default:
+      break;
+  }
+#endif
+#if OCTET_ARM_NEON_KERNELS
+  switch (path) {
+#if OCTET_ARM64_KERNELS
+    case KernelPath::kNeonI8mm:  // smmla has no use in depthwise; every i8mm CPU has sdot
+    case KernelPath::kNeonDot:
+      c = {"qs8_dwconv_16c__neondot", 16, false, 4,
+           {"qs8_dwconv_3x3_16c__neondot", qs8_dwconv_3x3_16c__neondot},
+           {"qs8_dwconv_5x5_16c__neondot", qs8_dwconv_5x5_16c__neondot}, true};
+      break;
+#endif
+    case KernelPath::kNeon:
+      c = {"qs8_dwconv_16c__neon", 16, false, 1,
+           {"qs8_dwconv_3x3_16c__neon", qs8_dwconv_3x3_16c__neon},
+           {"qs8_dwconv_5x5_16c__neon", qs8_dwconv_5x5_16c__neon}};
       break;
     default:
       break;

@@ -43,9 +43,10 @@ struct QS8DwConvConfig {
   bool split_halves = false;   // lane order of the packed blocks
   int taps = 2;                // weights per int32 lane (kernels/pack/qs8-dwconv-layout.h)
   QS8DwConvKernel k3x3, k5x5;
+  bool signed_dot = false;     // taps 4 with signed inputs (sdot)
 
   QS8DwConvLayout layout(int kernel_h, int kernel_w) const {
-    return {tile, split_halves, kernel_h, kernel_w, taps};
+    return {tile, split_halves, kernel_h, kernel_w, taps, signed_dot};
   }
 };
 

@@ -1,5 +1,7 @@
 #include "kernels/qs8-dwconv1x1-config.h"
 
+#include "kernels/arm/qs8-dwconv-arm.h"
+
 namespace octet {
 
 QS8DwConv1x1Config qs8_dwconv1x1_config(KernelPath path) {
@@ -10,6 +12,14 @@ QS8DwConv1x1Config qs8_dwconv1x1_config(KernelPath path) {
     case KernelPath::kAvx512bw: c = {"qs8_dwconv_1x1_16c__avx512", qs8_dwconv_1x1_16c__avx512}; break;
     case KernelPath::kAvxVnni:
     case KernelPath::kAvx2: c = {"qs8_dwconv_1x1_8c__avx2", qs8_dwconv_1x1_8c__avx2}; break;
+    default: break;
+  }
+#endif
+#if OCTET_ARM_NEON_KERNELS
+  switch (path) {
+    case KernelPath::kNeonI8mm:
+    case KernelPath::kNeonDot:
+    case KernelPath::kNeon: c = {"qs8_dwconv_1x1_16c__neon", qs8_dwconv_1x1_16c__neon}; break;
     default: break;
   }
 #endif

@@ -27,3 +27,7 @@ list(APPEND OCTET_ARM32_NEON_SOURCES
 if(OCTET_ARM32)
   target_sources(octet_kernels PRIVATE common/x8-lut-4-scalar.cc)
 endif()
+# Depthwise convolution: 3x3, 5x5 and 1x1 on NEON (both architectures), sdot on AArch64.
+list(APPEND OCTET_ARM_NEON_SOURCES
+  arm/qs8-dwconv-3x3-16c-neon.cc arm/qs8-dwconv-5x5-16c-neon.cc arm/qs8-dwconv-1x1-16c-neon.cc)
+list(APPEND OCTET_ARM64_DOT_SOURCES arm/qs8-dwconv-3x3-16c-neondot.cc arm/qs8-dwconv-5x5-16c-neondot.cc)

@@ -55,6 +55,30 @@ inline int32x4_t requant_neon(int32x4_t acc, const RequantLanesNeon& r, const Re
   return vqaddq_s32(y, o.zp);
 }
 
+// The same rule in 32-bit lanes, for channels whose every shift is in [32, 62]:
+//   y = Z + srshl(sqdmulh(acc, m0), -(shift - 31))
+// sqdmulh gives the high half of 2 * acc * m0, that is floor(acc * m0 / 2^31) (no
+// saturation: m0 >= 0 is never INT32_MIN). With k = shift - 31 in [1, 31] and the
+// integer 2^(k-1), floor((floor(a / 2^31) + 2^(k-1)) / 2^k) =
+// floor((a + 2^(shift-1)) / 2^shift), the reference's rounding; srshl adds 2^(k-1)
+// and shifts in full precision, and the result fits int32. Exact, with 3
+// instructions per 4 channels instead of 7.
+struct RequantHighNeon {
+  int32x4_t m0;
+  int32x4_t sh;  // -(shift - 31)
+};
+
+inline RequantHighNeon requant_high_lanes_neon(const int32_t* m0, const int32_t* shift) {
+  RequantHighNeon r;
+  r.m0 = vld1q_s32(m0);
+  r.sh = vsubq_s32(vdupq_n_s32(31), vld1q_s32(shift));
+  return r;
+}
+
+inline int32x4_t requant_high_neon(int32x4_t acc, const RequantHighNeon& r, const RequantOutNeon& o) {
+  return vqaddq_s32(vrshlq_s32(vqdmulhq_s32(acc, r.m0), r.sh), o.zp);
+}
+
 // 16 values (channels 0-3, 4-7, 8-11, 12-15) -> 16 bytes clamped to [qmin, qmax].
 inline int8x16_t requant_pack16_neon(int32x4_t y0, int32x4_t y1, int32x4_t y2, int32x4_t y3,
                                      const RequantOutNeon& o) {

@@ -34,7 +34,9 @@ void qs8_dwconv_pack(const QS8DwConvLayout& l, size_t channels, const int8_t* we
           for (int t = 0; t < l.taps; ++t) {
             const int ky = l.taps * j + t;
             const int8_t v = ky < l.kernel_h ? wc[static_cast<size_t>(ky) * l.kernel_w + kx] : 0;
-            if (l.taps == 2) {
+            if (l.taps == 1) {
+              w16[lane] = v;
+            } else if (l.taps == 2) {
               w16[lane * 2 + t] = v;
             } else {
               w8[lane * 4 + t] = v;
