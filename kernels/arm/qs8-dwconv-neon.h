@@ -40,20 +40,10 @@ inline __attribute__((always_inline)) void dw_static_for(F&& f) {
   dw_static_for(f, std::make_integer_sequence<int, N>());
 }
 
-// Interior outputs per step: 4 accumulators per output; AArch64 has 32 vector
-// registers, ARMv7 16.
-template <int SW>
-constexpr int dw_outputs_neon() {
-#if defined(__aarch64__)
-  return SW == 1 ? 4 : 3;
-#else
-  return 2;
-#endif
-}
-
-// 16 bytes of channels c0.. of one pixel (nc < 16: the rest zero).
-inline int8x16_t dw_load16_neon(const int8_t* a, size_t nc) {
-  if (nc == 16) return vld1q_s8(a);
+// 16 bytes of channels c0.. of one pixel (kFull false: nc < 16, the rest zero).
+template <bool kFull>
+inline __attribute__((always_inline)) int8x16_t dw_load16_neon(const int8_t* a, size_t nc) {
+  if (kFull) return vld1q_s8(a);
   alignas(16) int8_t t[16] = {};
   std::memcpy(t, a, nc);
   return vld1q_s8(t);
@@ -72,7 +62,7 @@ struct DwRequantNeon<false> {
   DwRequantNeon(const int32_t* m0, const int32_t* shift) {
     for (int i = 0; i < 4; ++i) r[i] = requant_lanes_neon(m0 + 4 * i, shift + 4 * i);
   }
-  int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const { return requant_neon(acc, r[i], o); }
+  __attribute__((always_inline)) int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const { return requant_neon(acc, r[i], o); }
 };
 
 template <>
@@ -81,7 +71,7 @@ struct DwRequantNeon<true> {
   DwRequantNeon(const int32_t* m0, const int32_t* shift) {
     for (int i = 0; i < 4; ++i) r[i] = requant_high_lanes_neon(m0 + 4 * i, shift + 4 * i);
   }
-  int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const { return requant_high_neon(acc, r[i], o); }
+  __attribute__((always_inline)) int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const { return requant_high_neon(acc, r[i], o); }
 };
 
 // Layout taps 1: each input column is sign-extended to int16 once (sxtl, sxtl2), and
@@ -93,107 +83,125 @@ struct DwTapsNeon {
   struct Col {
     int16x8_t lo, hi;  // channels 0-7, 8-15
   };
-  template <int kRows>
-  static Col load(const int8_t* const* px, size_t nc) {
-    const int8x16_t v = dw_load16_neon(px[0], nc);
+  template <int kRows, bool kFull>
+  static __attribute__((always_inline)) Col load(const int8_t* const* px, size_t nc) {
+    const int8x16_t v = dw_load16_neon<kFull>(px[0], nc);
     return {vmovl_s8(vget_low_s8(v)), vmovl_s8(vget_high_s8(v))};
   }
-  static void mac(DwAccNeon& a, const Col& x, const uint8_t* wb) {
+  static __attribute__((always_inline)) void mac(DwAccNeon& a, const Col& x, const uint8_t* wb) {
     const auto* w = reinterpret_cast<const int16_t*>(wb);
     const int16x8_t w0 = vld1q_s16(w), w1 = vld1q_s16(w + 8);
     a.v[0] = vmlal_s16(a.v[0], vget_low_s16(x.lo), vget_low_s16(w0));
-    a.v[1] = vmlal_s16(a.v[1], vget_high_s16(x.lo), vget_high_s16(w0));
     a.v[2] = vmlal_s16(a.v[2], vget_low_s16(x.hi), vget_low_s16(w1));
+#if defined(__aarch64__)
+    a.v[1] = vmlal_high_s16(a.v[1], x.lo, w0);  // smlal2: no extract of the high halves
+    a.v[3] = vmlal_high_s16(a.v[3], x.hi, w1);
+#else
+    a.v[1] = vmlal_s16(a.v[1], vget_high_s16(x.lo), vget_high_s16(w0));
     a.v[3] = vmlal_s16(a.v[3], vget_high_s16(x.hi), vget_high_s16(w1));
+#endif
   }
 };
 
 // Taps policy (Taps::kTaps rows per weight lane, Taps::kSignedDot for the layout):
-//   Col Taps::load<kRows>(px, nc)   px[0 .. kRows-1]: the column's bytes in kernel
-//                                   rows kTaps*j .. (kRows <= kTaps valid rows)
+//   Col Taps::load<kRows, kFull>(px, nc)  px[0 .. kRows-1]: the column's bytes in
+//                                   kernel rows kTaps*j .. (kRows <= kTaps valid
+//                                   rows); kFull: 16 channels, else nc < 16
 //   Taps::mac(acc, col, w)          w: the lanes of (row group j, column kx)
-template <class Taps, int KH, int KW, int SW, bool kHigh>
-void dw_row_neon(const int8_t* const* rows_in, int8_t* out, const void* packed, const QS8DwConvRow& p) {
+// One block of 16 channels (kFull) or of the last nc < 16, c0 .. c0 + nc - 1, along
+// the whole output row.
+template <class Taps, int KH, int KW, int SW, bool kHigh, bool kFull>
+void dw_block_neon(const int8_t* const* rows, int8_t* out, const uint8_t* block, const QS8DwConvRow& p, size_t c0,
+                   size_t nc) {
   constexpr int kT = Taps::kTaps;
   constexpr QS8DwConvLayout kL{16, false, KH, KW, kT, Taps::kSignedDot};
   constexpr int kGroups = kL.row_groups();
-  constexpr int kG = dw_outputs_neon<SW>();
+  // Interior outputs per step: 2 gives the fewest instructions per output on AArch64
+  // (with 3 or 4 the compiler spills), and fits the 16 q registers of ARMv7.
+  constexpr int kG = 2;
   constexpr size_t kTapBytes = 16 * kL.lane_bytes();
   using Col = typename Taps::Col;
-  const int8_t* rows[KH];
-  for (int ky = 0; ky < KH; ++ky) rows[ky] = rows_in[ky];
   const size_t cs = p.channels;
   const ptrdiff_t pl = p.pad_left;
   const RequantOutNeon ro = requant_out_neon(p.zero_point, p.qmin, p.qmax);
+  const auto* hdr = reinterpret_cast<const int32_t*>(block);
+  const uint8_t* w = block + kL.header_bytes();
+  const DwRequantNeon<kHigh> rq(hdr + 16, hdr + 32);
+  int8_t* o = out + c0;
+
+  auto init = [&](DwAccNeon& a) __attribute__((always_inline)) {
+    for (int i = 0; i < 4; ++i) a.v[i] = vld1q_s32(hdr + 4 * i);
+  };
+  auto store = [&](const DwAccNeon& a, int ox) __attribute__((always_inline)) {
+    const int8x16_t y =
+        requant_pack16_neon(rq.apply(a.v[0], 0, ro), rq.apply(a.v[1], 1, ro), rq.apply(a.v[2], 2, ro),
+                            rq.apply(a.v[3], 3, ro), ro);
+    store_bytes_neon(o + static_cast<size_t>(ox) * cs, y, kFull ? 16 : nc);
+  };
+
+  auto border = [&](int ox) __attribute__((always_inline)) {
+    DwAccNeon a;
+    init(a);
+    dw_static_for<KW>([&](auto kx_c) __attribute__((always_inline)) {
+      constexpr int kx = decltype(kx_c)::value;
+      const ptrdiff_t ix = static_cast<ptrdiff_t>(ox) * SW - pl + kx;
+      const bool valid = ix >= 0 && ix < p.in_w;
+      const size_t off = static_cast<size_t>(valid ? ix : 0) * cs + c0;
+      dw_static_for<kGroups>([&](auto j_c) __attribute__((always_inline)) {
+        constexpr int j = decltype(j_c)::value;
+        constexpr int kRows = KH - kT * j < kT ? KH - kT * j : kT;
+        const int8_t* px[kRows];
+        for (int t = 0; t < kRows; ++t) px[t] = valid ? rows[kT * j + t] + off : p.zero + c0;
+        const Col x = Taps::template load<kRows, kFull>(px, nc);
+        Taps::mac(a, x, w + (j * KW + kx) * kTapBytes);
+      });
+    });
+    store(a, ox);
+  };
+
+  auto interior = [&](int ox, auto g_const) __attribute__((always_inline)) {
+    constexpr int G = decltype(g_const)::value;
+    constexpr int kSpan = (G - 1) * SW + KW;
+    DwAccNeon acc[G];
+    for (int g = 0; g < G; ++g) init(acc[g]);
+    const size_t base = static_cast<size_t>(static_cast<ptrdiff_t>(ox) * SW - pl) * cs + c0;
+    dw_static_for<kSpan>([&](auto col_c) __attribute__((always_inline)) {
+      constexpr int col = decltype(col_c)::value;
+      const size_t off = base + static_cast<size_t>(col) * cs;
+      dw_static_for<kGroups>([&](auto j_c) __attribute__((always_inline)) {
+        constexpr int j = decltype(j_c)::value;
+        constexpr int kRows = KH - kT * j < kT ? KH - kT * j : kT;
+        const int8_t* px[kRows];
+        for (int t = 0; t < kRows; ++t) px[t] = rows[kT * j + t] + off;
+        const Col x = Taps::template load<kRows, kFull>(px, nc);
+        dw_static_for<G>([&](auto g_c) __attribute__((always_inline)) {
+          constexpr int g = decltype(g_c)::value;
+          constexpr int kx = col - g * SW;
+          if constexpr (kx >= 0 && kx < KW) Taps::mac(acc[g], x, w + (j * KW + kx) * kTapBytes);
+        });
+      });
+    });
+    for (int g = 0; g < G; ++g) store(acc[g], ox + g);
+  };
+
+  int ox = 0;
+  for (; ox < p.interior_begin; ++ox) border(ox);
+  for (; ox + kG <= p.interior_end; ox += kG) interior(ox, std::integral_constant<int, kG>());
+  for (; ox < p.interior_end; ++ox) interior(ox, std::integral_constant<int, 1>());
+  for (; ox < p.out_w; ++ox) border(ox);
+}
+
+template <class Taps, int KH, int KW, int SW, bool kHigh>
+void dw_row_neon(const int8_t* const* rows_in, int8_t* out, const void* packed, const QS8DwConvRow& p) {
+  constexpr QS8DwConvLayout kL{16, false, KH, KW, Taps::kTaps, Taps::kSignedDot};
+  const int8_t* rows[KH];
+  for (int ky = 0; ky < KH; ++ky) rows[ky] = rows_in[ky];
   const auto* block = static_cast<const uint8_t*>(packed);
-  for (size_t c0 = 0; c0 < cs; c0 += 16, block += kL.block_bytes()) {
-    const size_t nc = cs - c0 < 16 ? cs - c0 : 16;
-    const auto* hdr = reinterpret_cast<const int32_t*>(block);
-    const uint8_t* w = block + kL.header_bytes();
-    const DwRequantNeon<kHigh> rq(hdr + 16, hdr + 32);
-    int8_t* o = out + c0;
-
-    auto init = [&](DwAccNeon& a) __attribute__((always_inline)) {
-      for (int i = 0; i < 4; ++i) a.v[i] = vld1q_s32(hdr + 4 * i);
-    };
-    auto store = [&](const DwAccNeon& a, int ox) __attribute__((always_inline)) {
-      const int8x16_t y =
-          requant_pack16_neon(rq.apply(a.v[0], 0, ro), rq.apply(a.v[1], 1, ro), rq.apply(a.v[2], 2, ro),
-                              rq.apply(a.v[3], 3, ro), ro);
-      store_bytes_neon(o + static_cast<size_t>(ox) * cs, y, nc);
-    };
-
-    auto border = [&](int ox) __attribute__((always_inline)) {
-      DwAccNeon a;
-      init(a);
-      dw_static_for<KW>([&](auto kx_c) __attribute__((always_inline)) {
-        constexpr int kx = decltype(kx_c)::value;
-        const ptrdiff_t ix = static_cast<ptrdiff_t>(ox) * SW - pl + kx;
-        const bool valid = ix >= 0 && ix < p.in_w;
-        const size_t off = static_cast<size_t>(valid ? ix : 0) * cs + c0;
-        dw_static_for<kGroups>([&](auto j_c) __attribute__((always_inline)) {
-          constexpr int j = decltype(j_c)::value;
-          constexpr int kRows = KH - kT * j < kT ? KH - kT * j : kT;
-          const int8_t* px[kRows];
-          for (int t = 0; t < kRows; ++t) px[t] = valid ? rows[kT * j + t] + off : p.zero + c0;
-          const Col x = Taps::template load<kRows>(px, nc);
-          Taps::mac(a, x, w + (j * KW + kx) * kTapBytes);
-        });
-      });
-      store(a, ox);
-    };
-
-    auto interior = [&](int ox, auto g_const) __attribute__((always_inline)) {
-      constexpr int G = decltype(g_const)::value;
-      constexpr int kSpan = (G - 1) * SW + KW;
-      DwAccNeon acc[G];
-      for (int g = 0; g < G; ++g) init(acc[g]);
-      const size_t base = static_cast<size_t>(static_cast<ptrdiff_t>(ox) * SW - pl) * cs + c0;
-      dw_static_for<kSpan>([&](auto col_c) __attribute__((always_inline)) {
-        constexpr int col = decltype(col_c)::value;
-        const size_t off = base + static_cast<size_t>(col) * cs;
-        dw_static_for<kGroups>([&](auto j_c) __attribute__((always_inline)) {
-          constexpr int j = decltype(j_c)::value;
-          constexpr int kRows = KH - kT * j < kT ? KH - kT * j : kT;
-          const int8_t* px[kRows];
-          for (int t = 0; t < kRows; ++t) px[t] = rows[kT * j + t] + off;
-          const Col x = Taps::template load<kRows>(px, nc);
-          dw_static_for<G>([&](auto g_c) __attribute__((always_inline)) {
-            constexpr int g = decltype(g_c)::value;
-            constexpr int kx = col - g * SW;
-            if constexpr (kx >= 0 && kx < KW) Taps::mac(acc[g], x, w + (j * KW + kx) * kTapBytes);
-          });
-        });
-      });
-      for (int g = 0; g < G; ++g) store(acc[g], ox + g);
-    };
-
-    int ox = 0;
-    for (; ox < p.interior_begin; ++ox) border(ox);
-    for (; ox + kG <= p.interior_end; ox += kG) interior(ox, std::integral_constant<int, kG>());
-    for (; ox < p.interior_end; ++ox) interior(ox, std::integral_constant<int, 1>());
-    for (; ox < p.out_w; ++ox) border(ox);
+  size_t c0 = 0;
+  for (; c0 + 16 <= p.channels; c0 += 16, block += kL.block_bytes()) {
+    dw_block_neon<Taps, KH, KW, SW, kHigh, true>(rows, out, block, p, c0, 16);
   }
+  if (c0 < p.channels) dw_block_neon<Taps, KH, KW, SW, kHigh, false>(rows, out, block, p, c0, p.channels - c0);
 }
 
 template <class Taps, int KH, int KW>

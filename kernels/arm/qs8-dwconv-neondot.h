@@ -20,13 +20,13 @@ struct DwTapsNeonDot {
   struct Col {
     int8x16_t v[4];  // channels 0-3, 4-7, 8-11, 12-15; 4 kernel rows each
   };
-  template <int kRows>
-  static Col load(const int8_t* const* px, size_t nc) {
+  template <int kRows, bool kFull>
+  static __attribute__((always_inline)) Col load(const int8_t* const* px, size_t nc) {
     const int8x16_t zero = vdupq_n_s8(0);
-    const int8x16_t r0 = dw_load16_neon(px[0], nc);
-    const int8x16_t r1 = kRows > 1 ? dw_load16_neon(px[kRows > 1 ? 1 : 0], nc) : zero;
-    const int8x16_t r2 = kRows > 2 ? dw_load16_neon(px[kRows > 2 ? 2 : 0], nc) : zero;
-    const int8x16_t r3 = kRows > 3 ? dw_load16_neon(px[kRows > 3 ? 3 : 0], nc) : zero;
+    const int8x16_t r0 = dw_load16_neon<kFull>(px[0], nc);
+    const int8x16_t r1 = kRows > 1 ? dw_load16_neon<kFull>(px[kRows > 1 ? 1 : 0], nc) : zero;
+    const int8x16_t r2 = kRows > 2 ? dw_load16_neon<kFull>(px[kRows > 2 ? 2 : 0], nc) : zero;
+    const int8x16_t r3 = kRows > 3 ? dw_load16_neon<kFull>(px[kRows > 3 ? 3 : 0], nc) : zero;
     const int16x8_t ab_lo = vreinterpretq_s16_s8(vzip1q_s8(r0, r1));
     const int16x8_t ab_hi = vreinterpretq_s16_s8(vzip2q_s8(r0, r1));
     const int16x8_t cd_lo = vreinterpretq_s16_s8(vzip1q_s8(r2, r3));
@@ -34,7 +34,7 @@ struct DwTapsNeonDot {
     return {{vreinterpretq_s8_s16(vzip1q_s16(ab_lo, cd_lo)), vreinterpretq_s8_s16(vzip2q_s16(ab_lo, cd_lo)),
              vreinterpretq_s8_s16(vzip1q_s16(ab_hi, cd_hi)), vreinterpretq_s8_s16(vzip2q_s16(ab_hi, cd_hi))}};
   }
-  static void mac(DwAccNeon& a, const Col& x, const uint8_t* wb) {
+  static __attribute__((always_inline)) void mac(DwAccNeon& a, const Col& x, const uint8_t* wb) {
     const auto* w = reinterpret_cast<const int8_t*>(wb);
     for (int i = 0; i < 4; ++i) a.v[i] = vdotq_s32(a.v[i], x.v[i], vld1q_s8(w + 16 * i));
   }
