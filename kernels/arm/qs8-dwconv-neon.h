@@ -116,9 +116,14 @@ void dw_block_neon(const int8_t* const* rows, int8_t* out, const uint8_t* block,
   constexpr int kT = Taps::kTaps;
   constexpr QS8DwConvLayout kL{16, false, KH, KW, kT, Taps::kSignedDot};
   constexpr int kGroups = kL.row_groups();
-  // Interior outputs per step: 2 gives the fewest instructions per output on AArch64
-  // (with 3 or 4 the compiler spills), and fits the 16 q registers of ARMv7.
+  // Interior outputs per step, the fewest instructions per output in the disassembly:
+  // 2 on AArch64 (with 3 or 4 the compiler spills accumulators); on ARMv7 (16 q
+  // registers) 2 for 3x3, 1 for 5x5.
+#if defined(__aarch64__)
   constexpr int kG = 2;
+#else
+  constexpr int kG = KW == 3 ? 2 : 1;
+#endif
   constexpr size_t kTapBytes = 16 * kL.lane_bytes();
   using Col = typename Taps::Col;
   const size_t cs = p.channels;
