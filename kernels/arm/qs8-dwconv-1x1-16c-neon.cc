@@ -33,8 +33,8 @@ struct Dw1x1RequantNeon<true> {
   int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const { return requant_high_neon(acc, r[i], o); }
 };
 
-// Channels c0 .. c0 + n - 1 (n <= 16) of every pixel.
-template <bool kHigh>
+// Channels c0 .. c0 + n - 1 of every pixel: n == 16 when kFull, else n < 16.
+template <bool kHigh, bool kFull>
 void dw1x1_block_neon(size_t pixels, size_t channels, size_t n, const int8_t* x, const int32_t* bias,
                       const int32_t* w32, const int32_t* m0, const int32_t* shift, int8_t* y,
                       const RequantOutNeon& ro) {
@@ -45,7 +45,7 @@ void dw1x1_block_neon(size_t pixels, size_t channels, size_t n, const int8_t* x,
   const int16x8_t w1 = vcombine_s16(vmovn_s32(vld1q_s32(w32 + 8)), vmovn_s32(vld1q_s32(w32 + 12)));
   for (size_t p = 0; p < pixels; ++p, x += channels, y += channels) {
     int8x16_t v;
-    if (n == 16) {
+    if (kFull) {
       v = vld1q_s8(x);
     } else {
       alignas(16) int8_t t[16] = {};
@@ -59,7 +59,7 @@ void dw1x1_block_neon(size_t pixels, size_t channels, size_t n, const int8_t* x,
     const int32x4_t a3 = vmlal_s16(b3, vget_high_s16(hi), vget_high_s16(w1));
     const int8x16_t q =
         requant_pack16_neon(rq.apply(a0, 0, ro), rq.apply(a1, 1, ro), rq.apply(a2, 2, ro), rq.apply(a3, 3, ro), ro);
-    store_bytes_neon(y, q, n);
+    store_bytes_neon(y, q, kFull ? 16 : n);
   }
 }
 
@@ -74,12 +74,17 @@ void qs8_dwconv_1x1_16c__neon(size_t pixels, size_t channels, const int8_t* x, c
     const int32_t* shift = packed + 3 * cp + c0;
     bool high = true;  // padding lanes (shift 1) are never stored: only real channels decide
     for (size_t i = 0; i < n; ++i) high = high && shift[i] >= 32;
-    if (high) {
-      dw1x1_block_neon<true>(pixels, channels, n, x + c0, packed + c0, packed + cp + c0, packed + 2 * cp + c0, shift,
-                             y + c0, ro);
+    const int32_t *bias = packed + c0, *w = packed + cp + c0, *m0 = packed + 2 * cp + c0;
+    if (n == 16) {
+      if (high) {
+        dw1x1_block_neon<true, true>(pixels, channels, n, x + c0, bias, w, m0, shift, y + c0, ro);
+      } else {
+        dw1x1_block_neon<false, true>(pixels, channels, n, x + c0, bias, w, m0, shift, y + c0, ro);
+      }
+    } else if (high) {
+      dw1x1_block_neon<true, false>(pixels, channels, n, x + c0, bias, w, m0, shift, y + c0, ro);
     } else {
-      dw1x1_block_neon<false>(pixels, channels, n, x + c0, packed + c0, packed + cp + c0, packed + 2 * cp + c0,
-                              shift, y + c0, ro);
+      dw1x1_block_neon<false, false>(pixels, channels, n, x + c0, bias, w, m0, shift, y + c0, ro);
     }
   }
 }
