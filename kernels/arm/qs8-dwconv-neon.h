@@ -10,7 +10,8 @@
 // Z * sum(w), so the kernels multiply raw bytes). The last block of a channel count
 // that is not a multiple of 16 goes through a 16-byte copy, so nothing past a pixel
 // is read or written. Requantization is fused: the 32-bit form of requantize-neon.h
-// when the row says every shift is in [33, 54] (high_multiply), else the 64-bit one.
+// for a block whose every shift is in [32, 62] (checked per block: the row's
+// high_multiply is the x86 range [33, 54]), else the 64-bit one.
 // Include only from NEON files; everything here has internal linkage.
 #pragma once
 
@@ -196,7 +197,17 @@ void dw_block_neon(const int8_t* const* rows, int8_t* out, const uint8_t* block,
   for (; ox < p.out_w; ++ox) border(ox);
 }
 
-template <class Taps, int KH, int KW, int SW, bool kHigh>
+// True when every lane of the block has a shift in [32, 62]: the 32-bit
+// requantization of requantize-neon.h is exact there (lanes past the channel count
+// repeat real channels, so all 16 decide).
+inline bool dw_block_high_neon(const uint8_t* block) {
+  const auto* shift = reinterpret_cast<const int32_t*>(block) + 32;
+  bool high = true;
+  for (int i = 0; i < 16; ++i) high = high && shift[i] >= 32;
+  return high;
+}
+
+template <class Taps, int KH, int KW, int SW>
 void dw_row_neon(const int8_t* const* rows_in, int8_t* out, const void* packed, const QS8DwConvRow& p) {
   constexpr QS8DwConvLayout kL{16, false, KH, KW, Taps::kTaps, Taps::kSignedDot};
   const int8_t* rows[KH];
@@ -204,25 +215,26 @@ void dw_row_neon(const int8_t* const* rows_in, int8_t* out, const void* packed, 
   const auto* block = static_cast<const uint8_t*>(packed);
   size_t c0 = 0;
   for (; c0 + 16 <= p.channels; c0 += 16, block += kL.block_bytes()) {
-    dw_block_neon<Taps, KH, KW, SW, kHigh, true>(rows, out, block, p, c0, 16);
+    if (dw_block_high_neon(block)) {
+      dw_block_neon<Taps, KH, KW, SW, true, true>(rows, out, block, p, c0, 16);
+    } else {
+      dw_block_neon<Taps, KH, KW, SW, false, true>(rows, out, block, p, c0, 16);
+    }
   }
-  if (c0 < p.channels) dw_block_neon<Taps, KH, KW, SW, kHigh, false>(rows, out, block, p, c0, p.channels - c0);
+  if (c0 == p.channels) return;
+  if (dw_block_high_neon(block)) {
+    dw_block_neon<Taps, KH, KW, SW, true, false>(rows, out, block, p, c0, p.channels - c0);
+  } else {
+    dw_block_neon<Taps, KH, KW, SW, false, false>(rows, out, block, p, c0, p.channels - c0);
+  }
 }
 
 template <class Taps, int KH, int KW>
 void dw_neon(const int8_t* const* rows, int8_t* out, const void* packed, const QS8DwConvRow& p) {
   if (p.stride_w == 1) {
-    if (p.high_multiply) {
-      dw_row_neon<Taps, KH, KW, 1, true>(rows, out, packed, p);
-    } else {
-      dw_row_neon<Taps, KH, KW, 1, false>(rows, out, packed, p);
-    }
+    dw_row_neon<Taps, KH, KW, 1>(rows, out, packed, p);
   } else {
-    if (p.high_multiply) {
-      dw_row_neon<Taps, KH, KW, 2, true>(rows, out, packed, p);
-    } else {
-      dw_row_neon<Taps, KH, KW, 2, false>(rows, out, packed, p);
-    }
+    dw_row_neon<Taps, KH, KW, 2>(rows, out, packed, p);
   }
 }
 
