@@ -119,11 +119,12 @@ void dw_block_neon(const int8_t* const* rows, int8_t* out, const uint8_t* block,
   constexpr int kGroups = kL.row_groups();
   // Interior outputs per step, the fewest instructions per output in the disassembly:
   // 2 on AArch64 (with 3 or 4 the compiler spills accumulators); on ARMv7 (16 q
-  // registers) 2 for 3x3, 1 for 5x5.
+  // registers) 2 for 3x3, 1 for 5x5. The rare copies (a channel tail, shifts
+  // outside [32, 62]) run one output at a time: half the code.
 #if defined(__aarch64__)
-  constexpr int kG = 2;
+  constexpr int kG = kHigh && kFull ? 2 : 1;
 #else
-  constexpr int kG = KW == 3 ? 2 : 1;
+  constexpr int kG = kHigh && kFull && KW == 3 ? 2 : 1;
 #endif
   constexpr size_t kTapBytes = 16 * kL.lane_bytes();
   using Col = typename Taps::Col;
@@ -193,7 +194,9 @@ void dw_block_neon(const int8_t* const* rows, int8_t* out, const uint8_t* block,
   int ox = 0;
   for (; ox < p.interior_begin; ++ox) border(ox);
   for (; ox + kG <= p.interior_end; ox += kG) interior(ox, std::integral_constant<int, kG>());
-  for (; ox < p.interior_end; ++ox) interior(ox, std::integral_constant<int, 1>());
+  if constexpr (kG > 1) {
+    for (; ox < p.interior_end; ++ox) interior(ox, std::integral_constant<int, 1>());
+  }
   for (; ox < p.out_w; ++ox) border(ox);
 }
 
