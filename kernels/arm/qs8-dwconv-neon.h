@@ -63,7 +63,9 @@ struct DwRequantNeon<false> {
   DwRequantNeon(const int32_t* m0, const int32_t* shift) {
     for (int i = 0; i < 4; ++i) r[i] = requant_lanes_neon(m0 + 4 * i, shift + 4 * i);
   }
-  __attribute__((always_inline)) int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const { return requant_neon(acc, r[i], o); }
+  __attribute__((always_inline)) int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const {
+    return requant_neon(acc, r[i], o);
+  }
 };
 
 template <>
@@ -72,7 +74,9 @@ struct DwRequantNeon<true> {
   DwRequantNeon(const int32_t* m0, const int32_t* shift) {
     for (int i = 0; i < 4; ++i) r[i] = requant_high_lanes_neon(m0 + 4 * i, shift + 4 * i);
   }
-  __attribute__((always_inline)) int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const { return requant_high_neon(acc, r[i], o); }
+  __attribute__((always_inline)) int32x4_t apply(int32x4_t acc, int i, const RequantOutNeon& o) const {
+    return requant_high_neon(acc, r[i], o);
+  }
 };
 
 // Layout taps 1: each input column is sign-extended to int16 once (sxtl, sxtl2), and
