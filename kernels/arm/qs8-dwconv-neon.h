@@ -122,13 +122,13 @@ void dw_block_neon(const int8_t* const* rows, int8_t* out, const uint8_t* block,
   constexpr QS8DwConvLayout kL{16, false, KH, KW, kT, Taps::kSignedDot};
   constexpr int kGroups = kL.row_groups();
   // Interior outputs per step, the fewest instructions per output in the disassembly:
-  // 2 on AArch64 (with 3 or 4 the compiler spills accumulators); on ARMv7 (16 q
-  // registers) 2 for 3x3, 1 for 5x5. The rare copies (a channel tail, shifts
-  // outside [32, 62]) run one output at a time: half the code.
+  // 2 on AArch64 (with 3 or 4 the compiler spills accumulators), 1 on ARMv7 (16 q
+  // registers: 2 spill, 180 instructions per 3x3 output against 140). The rare copies
+  // (a channel tail, shifts outside [32, 62]) run one output at a time: half the code.
 #if defined(__aarch64__)
   constexpr int kG = kHigh && kFull ? 2 : 1;
 #else
-  constexpr int kG = kHigh && kFull && KW == 3 ? 2 : 1;
+  constexpr int kG = 1;
 #endif
   constexpr size_t kTapBytes = 16 * kL.lane_bytes();
   using Col = typename Taps::Col;
