@@ -8,6 +8,15 @@
 # the i8mm run checks all three AArch64 paths again. Each run first checks that
 # the CPU line names the expected path. Expects scripts/cross-build.sh's build dirs.
 #
+# The whole suite runs under max and under cortex-a15. Under cortex-a72 and
+# cortex-a76 (which exist to prove the lower paths use no instruction their CPU
+# lacks, and that detection picks them) the suites that exercise no kernel path —
+# loader robustness (bit flips, truncations), concurrency and soak runs, the
+# octet-bench tool — are left out to keep CI within its time: they ran under max
+# already, on the same binaries. Under qemu-arm the 16,000 bit-flip loads alone take
+# three minutes; they run on x86 and under max too. OCTET_CROSS_TEST_ALL=1 runs
+# everything everywhere.
+#
 # Usage: scripts/cross-test.sh [aarch64|armhf]...   (default: both)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,20 +29,27 @@ prefix=${OCTET_CROSS_BUILD_PREFIX:-build-}
 export OCTET_SOAK_RUNS=${OCTET_SOAK_RUNS:-3000}
 for t in "${targets[@]}"; do
   case "$t" in
-    aarch64) runs=("cortex-a72 neon" "cortex-a76 neondot" "max neoni8mm") ;;
-    armhf) runs=("cortex-a15 neon") ;;
+    aarch64) runs=("cortex-a72 neon lower" "cortex-a76 neondot lower" "max neoni8mm all") ;;
+    armhf) runs=("cortex-a15 neon armhf") ;;
     *) echo "cross-test.sh: unknown target '$t' (aarch64, armhf)" >&2; exit 2 ;;
   esac
   dir=$prefix$t
   [ -f "$dir/CTestTestfile.cmake" ] || { echo "cross-test.sh: no build in $dir (scripts/cross-build.sh $t)" >&2; exit 1; }
   for r in "${runs[@]}"; do
-    read -r cpu path <<<"$r"
+    read -r cpu path scope <<<"$r"
+    exclude=()
+    if [ -z "${OCTET_CROSS_TEST_ALL:-}" ]; then
+      case "$scope" in
+        lower) exclude=(-E '^(LoaderHostile|LoaderContainer|Concurrency|Soak|BenchTool|Json)\.') ;;
+        armhf) exclude=(-E '^LoaderHostile\.BitFlips$') ;;
+      esac
+    fi
     echo "== $t under qemu -cpu $cpu (best path: $path)"
     line=$(OCTET_QEMU_CPU=$cpu ctest --test-dir "$dir" -R '^example_minimal$' -V 2>&1 | grep -o 'kernel path: [a-z0-9]*' || true)
     if [ "$line" != "kernel path: $path" ]; then
       echo "cross-test.sh: under -cpu $cpu the example ran '${line:-nothing}', expected '$path'" >&2
       exit 1
     fi
-    OCTET_QEMU_CPU=$cpu ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 1200
+    OCTET_QEMU_CPU=$cpu ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 1200 "${exclude[@]}"
   done
 done
