@@ -116,7 +116,8 @@ void range_qparams(float lo, float hi, double* scale, int32_t* zero_point) {
   *zero_point = static_cast<int32_t>(std::max(-128.0, std::min(127.0, z)));
 }
 
-double histogram_mse(const std::vector<double>& hist, double hmin, double hmax, const Range& r) {
+double histogram_mse(const std::vector<double>& hist, double hmin, double hmax, const Range& r,
+                     const std::function<double(double)>& f) {
   double scale;
   int32_t zp;
   range_qparams(r.lo, r.hi, &scale, &zp);
@@ -126,17 +127,17 @@ double histogram_mse(const std::vector<double>& hist, double hmin, double hmax, 
     if (hist[i] == 0) continue;
     const double v = hmin + (static_cast<double>(i) + 0.5) * width;
     const double q = std::max(-128.0, std::min(127.0, std::nearbyint(v / scale) + zp));
-    const double d = v - scale * (q - zp);
+    const double d = f ? f(v) - f(scale * (q - zp)) : v - scale * (q - zp);
     err += hist[i] * d * d;
   }
   return err;
 }
 
-Range mse_range(const std::vector<double>& hist, double hmin, double hmax) {
+Range mse_range(const std::vector<double>& hist, double hmin, double hmax, const std::function<double(double)>& f) {
   constexpr int kSteps = 40;
   Range best{static_cast<float>(hmin), static_cast<float>(hmax)};
   if (hist.empty() || !(hmax > hmin)) return best;
-  double best_err = histogram_mse(hist, hmin, hmax, best);
+  double best_err = histogram_mse(hist, hmin, hmax, best, f);
   // Cut each side towards 0 (the range always holds 0): step k keeps (1 - k/40) of it.
   const double lo_side = std::min(hmin, 0.0), hi_side = std::max(hmax, 0.0);
   for (int i = 0; i < kSteps; ++i) {
@@ -149,7 +150,7 @@ Range mse_range(const std::vector<double>& hist, double hmin, double hmax) {
       if (hmin > 0) r.lo = static_cast<float>(hmin);  // one-sided values keep their own end
       if (hmax < 0) r.hi = static_cast<float>(hmax);
       if (!(r.hi > r.lo)) continue;
-      const double e = histogram_mse(hist, hmin, hmax, r);
+      const double e = histogram_mse(hist, hmin, hmax, r, f);
       if (e < best_err) {
         best_err = e;
         best = r;
@@ -286,7 +287,8 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
     } else if (o.method == CalibMethod::kPercentile) {
       r = percentile_range(s, o.percentile);
     } else if (o.method == CalibMethod::kMse) {
-      r = mse_range(s.hist, s.hmin, s.hmax);
+      auto f = o.reader_function.find(kv.first);
+      r = mse_range(s.hist, s.hmin, s.hmax, f == o.reader_function.end() ? nullptr : f->second);
     } else {
       // Signed values: 128 levels on each side of zero; non-negative: 256.
       const size_t levels = s.symmetric ? 128 : 256;

@@ -30,6 +30,10 @@ struct CalibOptions {
   double percentile = 99.99;
   int bins = 2048;
   bool progress = true;  // a progress bar on stderr
+  // MSE: for a value whose only reader is an element-wise function f (an int8
+  // table: HardSwish, Sigmoid, a scalar affine...), the error that counts is
+  // f(dequantized) - f(value): a side f flattens can be clipped at no cost.
+  std::map<std::string, std::function<double(double)>> reader_function;
 };
 
 // Loads calibration sample i (graph input name -> tensor).
@@ -50,10 +54,13 @@ void range_qparams(float lo, float hi, double* scale, int32_t* zero_point);
 // observed range): each side of the range is cut independently to one of 40 steps
 // of its distance from 0, and the pair whose quantization (range_qparams) gives the
 // least sum of count * (bin centre - dequantized value)^2 wins; ties keep the wider.
-Range mse_range(const std::vector<double>& hist, double hmin, double hmax);
+// With f, the error is measured as f(bin centre) - f(dequantized value).
+Range mse_range(const std::vector<double>& hist, double hmin, double hmax,
+                const std::function<double(double)>& f = nullptr);
 
 // The histogram squared error of quantizing with range r (for reports and tests).
-double histogram_mse(const std::vector<double>& hist, double hmin, double hmax, const Range& r);
+double histogram_mse(const std::vector<double>& hist, double hmin, double hmax, const Range& r,
+                     const std::function<double(double)>& f = nullptr);
 
 // KL-divergence threshold: the number of leading bins (>= levels) of `hist`
 // whose quantization into `levels` levels loses the least information.

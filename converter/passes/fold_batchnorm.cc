@@ -79,7 +79,62 @@ bool fold_into_producer(Graph* g, Node& prod, const BnParams& p) {
   return true;
 }
 
+// The per-channel factors of a constant operand broadcast against a producer
+// output of rank `rank` with `c` channels on axis 1: one value, or c values along
+// that axis only. Empty when the shape is anything else.
+std::vector<float> channel_factors(const Tensor& t, size_t rank, int64_t c) {
+  if (t.dtype != DType::kFloat32 || t.rank() > rank) return {};
+  if (t.numel() == 1) return std::vector<float>(static_cast<size_t>(c), static_cast<float>(t.get_f(0)));
+  if (t.numel() != c) return {};
+  // Right-aligned broadcasting: the dimension holding c must be axis 1 of the output.
+  const size_t lead = rank - t.rank();
+  for (size_t i = 0; i < t.rank(); ++i)
+    if (t.shape[i] != 1 && lead + i != 1) return {};
+  std::vector<float> v(static_cast<size_t>(c));
+  for (int64_t i = 0; i < c; ++i) v[i] = static_cast<float>(t.get_f(i));
+  return v;
+}
+
 }  // namespace
+
+size_t fold_affine_into_producer(Graph* g) {
+  size_t folded = 0;
+  for (size_t k = 0; k < g->nodes.size(); ++k) {
+    Node& n = g->nodes[k];
+    if ((n.op_type != "Mul" && n.op_type != "Add" && n.op_type != "Sub") || !n.domain.empty() || n.inputs.size() != 2)
+      continue;
+    const int ci = g->is_constant(n.inputs[1]) ? 1 : g->is_constant(n.inputs[0]) ? 0 : -1;
+    if (ci < 0 || (n.op_type == "Sub" && ci != 1)) continue;
+    const std::string x = n.inputs[1 - ci], y = n.outputs[0];
+    const int pi = g->producer(x);
+    // A value whose quantization the model fixed keeps its producer as it is.
+    if (pi < 0 || !single_use(*g, x) || g->quant.count(x)) continue;
+    Node& prod = g->nodes[pi];
+    if (prod.op_type != "Conv" && prod.op_type != "Gemm" && prod.op_type != "ConvTranspose") continue;
+    const ValueInfo* vi = g->info(x);
+    const ValueInfo* yi = g->info(y);
+    if (!vi || !vi->has_shape || vi->shape.size() < 2 || !yi || !yi->has_shape || yi->shape != vi->shape) continue;
+    const std::vector<float> f = channel_factors(*g->constant(n.inputs[ci]), vi->shape.size(), vi->shape[1]);
+    if (f.empty()) continue;
+    BnParams p;
+    if (n.op_type == "Mul") {
+      p.scale = f;
+      p.shift.assign(f.size(), 0.0f);
+    } else {
+      p.scale.assign(f.size(), 1.0f);
+      p.shift = f;
+      if (n.op_type == "Sub")
+        for (float& v : p.shift) v = -v;
+    }
+    if (!fold_into_producer(g, prod, p)) continue;
+    prod.outputs[0] = y;
+    g->nodes.erase(g->nodes.begin() + static_cast<long>(k));
+    ++folded;
+    k = static_cast<size_t>(-1);  // a Mul folded may expose an Add to fold next
+  }
+  if (folded) g->prune();
+  return folded;
+}
 
 bool fold_batchnorm(Graph* g, std::string* error) {
   (void)error;

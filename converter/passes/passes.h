@@ -26,6 +26,12 @@ void remove_identities(Graph* g);
 // weights and bias. A BatchNormalization left alone becomes a 1x1 depthwise Conv.
 bool fold_batchnorm(Graph* g, std::string* error);
 
+// Mul / Add / Sub by a per-channel (or scalar) constant right after a Conv,
+// ConvTranspose or Gemm that nothing else reads: folded into its weights and bias,
+// as a BatchNormalization is (the "learnable affine" blocks of PP-LCNet). Returns
+// how many were folded.
+size_t fold_affine_into_producer(Graph* g);
+
 // Pad (constant 0, spatial axes only) before a Conv is folded into its pads.
 void fold_pad_into_conv(Graph* g);
 

@@ -188,6 +188,8 @@ bool run_graph_passes(Graph* g, std::vector<std::string>* log, std::string* erro
   if (count("HardSwish") != hs) log->push_back("recognised " + std::to_string(count("HardSwish") - hs) + " HardSwish");
   if (count("LayerNormalization") != ln)
     log->push_back("recognised " + std::to_string(count("LayerNormalization") - ln) + " LayerNormalization");
+  if (const size_t aff = fold_affine_into_producer(g))
+    log->push_back("folded " + std::to_string(aff) + " Mul/Add by a per-channel constant into Conv/Gemm");
   return true;
 }
 

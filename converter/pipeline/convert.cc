@@ -339,6 +339,8 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     if (!cached) {
       CalibOptions co = o.calib;
       co.progress = o.verbose;
+      for (const auto& v : values_needing_ranges(g))
+        if (auto f = elementwise_reader(g, v)) co.reader_function[v] = f;
       auto loader = [&](size_t i, std::map<std::string, Tensor>* in, std::string* e) {
         return load_sample(g, o, samples.files[i], in, e);
       };

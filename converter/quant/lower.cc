@@ -93,6 +93,12 @@ bool lower_node(LowerContext& ctx, size_t k) {
       if (!in.empty() && ctx.has(in) && !ctx.val(in).int8 && !ctx.g.quant.count(in)) int8 = false;
     if (!int8) ctx.float_reason = "float in the source model (no Q/DQ)";
   }
+  // Pre-quantized models keep the rounding of every value they quantized.
+  if (int8 && ctx.g.quant.empty() && (is_binary(t) || is_unary_op(ctx.g, n))) {
+    bool handled = false;
+    if (!lower_unary_chain(ctx, k, &handled)) return false;
+    if (handled) return true;
+  }
   if (t == "Conv") return lower_conv(ctx, k, int8);
   if (t == "Gemm" || (t == "MatMul" && const_weights(ctx.g, n))) return lower_fully_connected(ctx, k, int8);
   if (t == "MatMul") return lower_batch_matmul(ctx, k, int8);

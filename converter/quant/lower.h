@@ -6,6 +6,7 @@
 // each layer's requantization.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -64,6 +65,10 @@ std::string unsupported_nodes(const Graph& g);
 
 // Every value lowering needs a range for (int8), so calibration observes them.
 std::set<std::string> values_needing_ranges(const Graph& g);
+
+// The element-wise function (a chain of unary steps, as the lowering fuses them into
+// one int8 table) that is the only reader of v, or nullptr.
+std::function<double(double)> elementwise_reader(const Graph& g, const std::string& v);
 
 bool lower_graph(const Graph& g, const LowerOptions& options, ModelWriter* writer, LowerResult* result,
                  std::string* error);

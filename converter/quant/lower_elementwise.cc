@@ -84,7 +84,131 @@ bool unary_function(const Graph& g, const Node& n, UnaryFunction* f, float* alph
   return true;
 }
 
+// One step of a chain of element-wise functions of a single value v: a unary
+// function of v, or v combined with a scalar constant.
+struct Step {
+  const Node* node = nullptr;
+  bool unary = false;
+  UnaryFunction f = UnaryFunction::kRelu;
+  float alpha = 0, beta = 0;
+  char op = 0;  // '+', '-', '*', '/' for the binary steps
+  bool constant_first = false;
+  double c = 0;
+  double operator()(double x) const {
+    if (unary) return unary_function_f64(f, x, alpha, beta);
+    switch (op) {
+      case '+': return x + c;
+      case '-': return constant_first ? c - x : x - c;
+      case '*': return x * c;
+      default: return constant_first ? c / x : x / c;
+    }
+  }
+};
+
+bool step_of(const Graph& g, const Node& n, const std::string& v, Step* s) {
+  if (!n.domain.empty() || n.outputs.size() != 1 || n.inputs.empty() || n.inputs[0].empty()) return false;
+  s->node = &n;
+  if (unary_function(g, n, &s->f, &s->alpha, &s->beta)) {
+    s->unary = true;
+    return n.inputs[0] == v;
+  }
+  const std::string& t = n.op_type;
+  if (n.inputs.size() != 2 || (t != "Add" && t != "Sub" && t != "Mul" && t != "Div")) return false;
+  const int ci = n.inputs[1] != v ? 1 : n.inputs[0] != v ? 0 : -1;
+  if (ci < 0 || n.inputs[1 - ci] != v) return false;
+  const Tensor* c = g.constant(n.inputs[ci]);
+  if (!c || c->numel() != 1 || c->dtype != DType::kFloat32) return false;
+  s->unary = false;
+  s->op = t == "Add" ? '+' : t == "Sub" ? '-' : t == "Mul" ? '*' : '/';
+  s->constant_first = ci == 0;
+  s->c = c->get_f(0);
+  return true;
+}
+
+// The longest chain of int8 element-wise steps starting at node k: each step's
+// output read only by the next step. Fused, the chain is one table from its input
+// quantization to its output's, so the values between are never rounded to 8 bits.
+std::vector<Step> unary_chain(LowerContext& ctx, size_t k) {
+  std::vector<Step> chain;
+  const Graph& g = ctx.g;
+  Step s;
+  if (!step_of(g, g.nodes[k], g.nodes[k].inputs[0], &s) && !step_of(g, g.nodes[k], g.nodes[k].inputs.back(), &s))
+    return chain;
+  // Sigmoid(x) read by x * Sigmoid(x) is lowered as Swish by lower_unary.
+  if (s.unary && s.f == UnaryFunction::kSigmoid) return chain;
+  chain.push_back(s);
+  for (;;) {
+    const std::string& y = chain.back().node->outputs[0];
+    if (g.is_output(y) || g.quant.count(y)) break;
+    const auto cons = g.consumers(y);
+    if (cons.size() != 1 || ctx.skip[cons[0]]) break;
+    const Node& m = g.nodes[cons[0]];
+    std::string why;
+    if (ctx.o.keep_float.count(m.name) || !has_int8_kernel(g, m, &why) || !step_of(g, m, y, &s)) break;
+    if (s.unary && s.f == UnaryFunction::kSigmoid) break;
+    chain.push_back(s);
+  }
+  return chain;
+}
+
 }  // namespace
+
+std::function<double(double)> elementwise_reader(const Graph& g, const std::string& v) {
+  std::vector<Step> chain;
+  std::string y = v;
+  while (!g.is_output(y)) {
+    const auto cons = g.consumers(y);
+    Step s;
+    if (cons.size() != 1 || !step_of(g, g.nodes[cons[0]], y, &s) || (s.unary && s.f == UnaryFunction::kSigmoid && chain.empty()))
+      break;
+    chain.push_back(s);
+    y = s.node->outputs[0];
+  }
+  if (chain.empty()) return nullptr;
+  return [chain](double x) {
+    for (const Step& s : chain) x = s(x);
+    return x;
+  };
+}
+
+bool lower_unary_chain(LowerContext& ctx, size_t k, bool* handled) {
+  *handled = false;
+  std::vector<Step> chain = unary_chain(ctx, k);
+  // A lone unary function keeps its own lowering (Swish, no-op clamps); a lone
+  // scalar Add/Mul becomes a table, one rounding instead of the binary kernel's two.
+  if (chain.empty() || (chain.size() == 1 && chain[0].unary)) return true;
+  const Node& n = ctx.g.nodes[k];
+  const Step& first = chain[0];
+  const std::string x = first.unary ? n.inputs[0] : n.inputs[first.constant_first ? 1 : 0];
+  const std::string y = chain.back().node->outputs[0];
+  Val in;
+  if (!ctx.get(x, true, Layout::kAny, &in)) return false;
+  QuantParams qy;
+  if (!ctx.qparams(y, &qy)) return false;
+  Val out = output_val(ctx, y, true, in.nhwc, qy);
+  std::vector<int8_t> table(256);
+  build_qs8_lut_of(
+      [&chain](double v) {
+        for (const Step& s : chain) v = s(v);
+        return v;
+      },
+      in.scale(), in.zero_point(), qy.scales[0], qy.zero_points[0], table.data());
+  ctx.w->add_operator(
+      fb::OperatorOptions::UnaryOptions,
+      [=](flatbuffers::FlatBufferBuilder& b) {
+        return fb::CreateUnaryOptionsDirect(b, fb::UnaryKind::TABLE, 0.0f, 0.0f, &table).Union();
+      },
+      {in.tensor}, {out.tensor}, n.name);
+  ctx.define(y, out);
+  ctx.record(n, true, chain.size() == 1 ? "table" : "table of " + std::to_string(chain.size()) + " element-wise steps");
+  for (size_t i = 1; i < chain.size(); ++i) {
+    const Node& m = *chain[i].node;
+    ctx.skip[static_cast<size_t>(&m - ctx.g.nodes.data())] = true;
+    ctx.r->dispatch.push_back({m.name, m.op_type, true, "fused into the table of " + n.name});
+  }
+  *handled = true;
+  return true;
+}
 
 bool is_unary_op(const Graph& g, const Node& n) {
   UnaryFunction f;

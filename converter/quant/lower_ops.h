@@ -27,4 +27,7 @@ bool lower_layer_norm(LowerContext& ctx, size_t k);
 bool lower_reduce(LowerContext& ctx, size_t k, bool int8);
 bool lower_batch_matmul(LowerContext& ctx, size_t k, bool int8);
 bool is_unary_op(const Graph& g, const Node& n);
+// Lowers node k and the element-wise steps after it as one int8 table when they
+// form a chain (see lower_elementwise.cc); *handled false when they don't.
+bool lower_unary_chain(LowerContext& ctx, size_t k, bool* handled);
 }  // namespace octet::cvt

@@ -59,17 +59,23 @@ float unary_function_f32(UnaryFunction f, float x, float alpha, float beta) {
   return x;
 }
 
-void build_qs8_lut(UnaryFunction f, double alpha, double beta, float in_scale,
-                   int32_t in_zero_point, float out_scale, int32_t out_zero_point,
-                   int8_t table[256]) {
+void build_qs8_lut_of(const std::function<double(double)>& f, float in_scale, int32_t in_zero_point,
+                      float out_scale, int32_t out_zero_point, int8_t table[256]) {
   for (int q = -128; q <= 127; ++q) {
     const double x = static_cast<double>(in_scale) * (q - in_zero_point);
-    const double y = unary_function_f64(f, x, alpha, beta) / out_scale;
+    const double y = f(x) / out_scale;
     // NaN (e.g. a NaN alpha) maps to the zero point, the real 0, as Quantize does.
     double v = std::isnan(y) ? out_zero_point : std::round(y) + out_zero_point;
     v = std::min(std::max(v, -128.0), 127.0);
     table[q + 128] = static_cast<int8_t>(v);
   }
+}
+
+void build_qs8_lut(UnaryFunction f, double alpha, double beta, float in_scale,
+                   int32_t in_zero_point, float out_scale, int32_t out_zero_point,
+                   int8_t table[256]) {
+  build_qs8_lut_of([&](double x) { return unary_function_f64(f, x, alpha, beta); }, in_scale, in_zero_point,
+                   out_scale, out_zero_point, table);
 }
 
 void f32_unary__reference(UnaryFunction f, float alpha, float beta, size_t n, const float* x,

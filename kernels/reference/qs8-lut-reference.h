@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 namespace octet {
 
@@ -26,6 +27,10 @@ float unary_function_f32(UnaryFunction f, float x, float alpha, float beta);
 void build_qs8_lut(UnaryFunction f, double alpha, double beta, float in_scale,
                    int32_t in_zero_point, float out_scale, int32_t out_zero_point,
                    int8_t table[256]);
+
+// The same rule for any function (the converter's fused chains of element-wise steps).
+void build_qs8_lut_of(const std::function<double(double)>& f, float in_scale, int32_t in_zero_point,
+                      float out_scale, int32_t out_zero_point, int8_t table[256]);
 
 void f32_unary__reference(UnaryFunction f, float alpha, float beta, size_t n, const float* x,
                           float* y);
