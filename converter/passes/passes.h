@@ -48,7 +48,16 @@ void canonicalize_arithmetic(Graph* g);
 // last axis becomes LayerNormalization.
 void recognize_patterns(Graph* g);
 
-// Everything above, in order; `log` collects one line per change worth reporting.
+// Cross-layer equalization (converter/passes/equalize.cc): Conv -> [Relu, LeakyRelu,
+// PRelu or nothing] -> Conv, each value with that one reader, gets per-channel
+// scales s_c = sqrt(max|W_A[c]| / max|W_B[:, c]|) moved from A's output channels to
+// B's input channels, swept until they settle. Float results are unchanged up to
+// rounding. Opt-in (ConvertOptions::equalize), not part of run_graph_passes;
+// nothing is done to pre-quantized models.
+bool equalize_cross_layer(Graph* g, std::vector<std::string>* log, std::string* error);
+
+// Everything above but equalize_cross_layer, in order; `log` collects one line per
+// change worth reporting.
 bool run_graph_passes(Graph* g, std::vector<std::string>* log, std::string* error);
 
 }  // namespace octet::cvt

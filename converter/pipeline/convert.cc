@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "converter/calib/bias_correction.h"
 #include "converter/float/float_executor.h"
 #include "converter/io/npy.h"
 #include "converter/onnx/onnx_export.h"
@@ -114,13 +115,13 @@ Compare compare(const float* ref, const float* got, size_t n) {
 
 // Runs the probe model (every mapped value an output) and the float graph on the
 // same samples; per value the mean SQNR and cosine over samples.
-bool quality_report(const Graph& g, const ConvertOptions& o, const LowerOptions& lo, const Samples& samples,
-                    ConvertResult* res, std::string* error) {
+bool quality_report(const Graph& g, const Graph& lowered, const ConvertOptions& o, const LowerOptions& lo,
+                    const Samples& samples, ConvertResult* res, std::string* error) {
   ModelWriter w;
   LowerResult probe;
   LowerOptions po = lo;
   po.probe = true;
-  if (!lower_graph(g, po, &w, &probe, error)) return false;
+  if (!lower_graph(lowered, po, &w, &probe, error)) return false;
   const std::vector<uint8_t> bytes = w.finish();
   octet_model* model = nullptr;
   char err[512];
@@ -289,6 +290,7 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   bytes.clear();
   bytes.shrink_to_fit();
   if (!run_graph_passes(&g, &res->pass_log, error)) return false;
+  if (o.equalize && !equalize_cross_layer(&g, &res->pass_log, error)) return false;
   if (o.verbose)
     for (const auto& l : res->pass_log) std::fprintf(stderr, "pass: %s\n", l.c_str());
   // Every node must be lowerable before any calibration time is spent.
@@ -351,6 +353,18 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     }
     method = calib_method_name(o.calib.method);
   }
+  // Bias correction changes a copy, lg, which is lowered; g stays the float reference.
+  Graph bc;
+  const bool correct = o.bias_correction && o.quantize && !samples.files.empty();
+  if (correct) {
+    bc = g;
+    auto loader = [&](size_t i, std::map<std::string, Tensor>* in, std::string* e) {
+      return load_sample(g, o, samples.files[i], in, e);
+    };
+    if (!correct_biases(g, &bc, lo, samples.files.size(), loader, &res->pass_log, error)) return false;
+    if (o.verbose) std::fprintf(stderr, "pass: %s\n", res->pass_log.back().c_str());
+  }
+  const Graph& lg = correct ? bc : g;
   // Lower, then load the result back through the runtime before writing it: a file
   // octet-convert writes always loads. An int8 operator the runtime refuses (a scale
   // ratio beyond a kernel's bounds) is lowered again in float, named in the summary.
@@ -359,7 +373,7 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   for (int attempt = 0;; ++attempt) {
     w = ModelWriter();
     res->lowered = LowerResult();
-    if (!lower_graph(g, lo, &w, &res->lowered, error)) return false;
+    if (!lower_graph(lg, lo, &w, &res->lowered, error)) return false;
     w.set_metadata(kConverterVersion, base_name(o.input_path), sha, method,
                    o.quantize ? "int8 per-channel weights, int8 per-tensor activations" : "float");
     const std::vector<uint8_t> file = w.finish();
@@ -388,11 +402,11 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   }
   if (!o.emit_qdq.empty()) {
     if (!o.quantize) return *error = "--emit-qdq needs a quantized model (not --float)", false;
-    if (!export_qdq_onnx(g, res->lowered, o.emit_qdq, error)) return false;
+    if (!export_qdq_onnx(lg, res->lowered, o.emit_qdq, error)) return false;
   }
   if (!w.write_file(o.output_path, error)) return false;
   if (o.quantize && o.report_samples > 0 && !samples.files.empty()) {
-    if (!quality_report(g, o, lo, samples, res, error)) return false;
+    if (!quality_report(g, lg, o, lo, samples, res, error)) return false;
     if (!o.report_json.empty() && !write_report_json(o.report_json, *res, error)) return false;
   }
   return true;

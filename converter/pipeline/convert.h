@@ -28,6 +28,8 @@ struct ConvertOptions {
   std::string emit_qdq;              // also write the quantization as a QDQ ONNX model
   size_t report_rows = 10;           // worst layers printed
   bool verbose = true;
+  bool equalize = false;             // cross-layer equalization before calibration
+  bool bias_correction = false;      // per-channel bias correction of INT8 layers
 };
 
 struct LayerQuality {

@@ -6,34 +6,11 @@
 
 #include "converter/quant/lower_context.h"
 #include "converter/quant/lower_ops.h"
+#include "converter/quant/weight_quant.h"
 
 namespace octet::cvt {
 
 namespace {
-
-// Per-output-channel symmetric scales of weights laid out as [channels][per].
-std::vector<float> channel_scales(const std::vector<float>& w, int64_t channels) {
-  const int64_t per = static_cast<int64_t>(w.size()) / channels;
-  std::vector<float> s(static_cast<size_t>(channels));
-  for (int64_t c = 0; c < channels; ++c) {
-    float m = 0;
-    for (int64_t i = 0; i < per; ++i) m = std::max(m, std::fabs(w[c * per + i]));
-    s[c] = m > 0 ? m / 127.0f : 1.0f;
-  }
-  return s;
-}
-
-// Symmetric [-127, 127] for octet's own scales; a pre-quantized model's -128 is kept.
-std::vector<int8_t> quantize_weights(const std::vector<float>& w, const std::vector<float>& scales, bool allow_minus_128) {
-  const int64_t per = static_cast<int64_t>(w.size() / scales.size());
-  const double lo = allow_minus_128 ? -128.0 : -127.0;
-  std::vector<int8_t> q(w.size());
-  for (size_t i = 0; i < w.size(); ++i) {
-    const double v = std::nearbyint(w[i] / scales[i / per]);
-    q[i] = static_cast<int8_t>(std::max(lo, std::min(127.0, v)));
-  }
-  return q;
-}
 
 // Largest |bias| in input_scale * weight_scale steps (the runtime's accumulator bound
 // leaves the rest of int32 to the products).

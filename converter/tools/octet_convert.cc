@@ -28,6 +28,8 @@ void usage(FILE* f) {
                "  --layout nchw|nhwc            layout of image tensors (default nchw)\n"
                "  --bgr                         feed channels as B, G, R\n"
                "  --keep-float NODE[,NODE...]   keep these nodes in float\n"
+               "  --equalize                    cross-layer equalization of Conv -> (Relu) -> Conv weights\n"
+               "  --bias-correction             subtract each INT8 layer's mean quantization error from its bias\n"
                "  --float                       no quantization: a float model\n"
                "  --report-samples N            samples the per-layer report uses (default 4, 0: none)\n"
                "  --report-json FILE            per-layer report as JSON\n"
@@ -154,6 +156,10 @@ int main(int argc, char** argv) {
         if (c == std::string::npos) break;
         p = c + 1;
       }
+    } else if (a == "--equalize") {
+      o.equalize = true;
+    } else if (a == "--bias-correction") {
+      o.bias_correction = true;
     } else if (a == "--float") {
       o.quantize = false;
     } else if (a == "--report-samples") {
