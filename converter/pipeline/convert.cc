@@ -12,6 +12,7 @@
 #include "converter/io/npy.h"
 #include "converter/onnx/onnx_export.h"
 #include "converter/passes/passes.h"
+#include "converter/pipeline/sensitivity.h"
 #include "converter/pipeline/sha256.h"
 #include "octet/octet.h"
 
@@ -220,10 +221,93 @@ bool write_report_json(const std::string& path, const ConvertResult& r, std::str
     s << (i ? ",\n" : "\n") << "    {\"value\": \"" << json_escape(l.value) << "\", \"node\": \"" << json_escape(l.node)
       << "\", \"op\": \"" << l.op_type << "\", \"int8\": " << (l.int8 ? "true" : "false") << ", " << buf << "}";
   }
-  s << "\n  ]\n}\n";
+  s << "\n  ],\n  \"float_mac_fraction\": " << r.float_mac_fraction << ",\n  \"float_layers\": " << r.float_layers;
+  if (!r.sensitivity.empty()) {
+    std::snprintf(buf, sizeof buf, ",\n  \"output_sqnr_all_int8_db\": %.3f, \"output_sqnr_chosen_db\": %.3f", r.sqnr_all_int8_db,
+                  r.sqnr_chosen_db);
+    s << buf;
+    std::snprintf(buf, sizeof buf, ",\n  \"ms_all_int8\": %.3f, \"ms_chosen\": %.3f", r.ms_all_int8, r.ms_chosen);
+    s << buf << ",\n  \"sensitivity\": [";
+    for (size_t i = 0; i < r.sensitivity.size(); ++i) {
+      const auto& x = r.sensitivity[i];
+      std::snprintf(buf, sizeof buf, "\"sqnr_db\": %.3f, \"mac_fraction\": %.6f", x.sqnr_db, x.mac_fraction);
+      s << (i ? ",\n" : "\n") << "    {\"node\": \"" << json_escape(x.node) << "\", \"op\": \"" << x.op_type << "\", " << buf
+        << ", \"float\": " << (x.kept_float ? "true" : "false") << "}";
+    }
+    s << "\n  ]";
+  }
+  s << "\n}\n";
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f << s.str();
   if (!f) return *error = "cannot write '" + path + "'", false;
+  return true;
+}
+
+double sqnr_of(double relative_error) { return relative_error > 0 ? -10.0 * std::log10(relative_error) : 99.0; }
+
+// Sensitivity analysis and the float layers a budget buys; lowers again into *w.
+bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, const Samples& samples,
+                      LowerOptions* lo, ModelWriter* w, ConvertResult* res, std::string* error) {
+  std::vector<std::map<std::string, Tensor>> in;
+  const size_t n = std::max<size_t>(1, std::min(o.sensitivity_samples, samples.files.size()));
+  for (size_t i = 0; i < n; ++i) {
+    std::map<std::string, Tensor> t;
+    // Spread over the calibration set rather than its first files.
+    if (!load_sample(g, o, samples.files[i * samples.files.size() / n], &t, error)) return false;
+    in.push_back(std::move(t));
+  }
+  ModelProbe probe(g, std::move(in));
+  if (!probe.init(error)) return false;
+  std::vector<LayerSensitivity> ranking;
+  if (!measure_sensitivity(probe, lg, *lo, res->lowered, &ranking, o.verbose, error)) return false;
+  PrecisionBudget b;
+  b.keep_float = o.keep_float_count;
+  b.max_error = o.max_error;
+  b.max_float_macs = o.max_float_macs;
+  PrecisionChoice c;
+  if (!choose_float_layers(probe, lg, *lo, ranking, b, &c, error)) return false;
+  double e0 = 0;
+  if (!probe.error_of(lg, *lo, &e0, error)) return false;
+  res->sqnr_all_int8_db = sqnr_of(e0);
+  res->sqnr_chosen_db = sqnr_of(c.relative_error);
+  const bool budget = o.keep_float_count > 0 || o.max_error > 0;
+  LowerOptions chosen = *lo;
+  chosen.keep_float.insert(c.float_nodes.begin(), c.float_nodes.end());
+  if (budget && !probe.latency_of(lg, *lo, 7, &res->ms_all_int8, error)) return false;
+  if (budget && !probe.latency_of(lg, chosen, 7, &res->ms_chosen, error)) return false;
+  for (size_t i = 0; i < ranking.size(); ++i) {
+    ConvertResult::Sensitivity s;
+    s.node = ranking[i].node;
+    s.op_type = ranking[i].op_type;
+    s.sqnr_db = sqnr_of(ranking[i].relative_error);
+    s.mac_fraction = c.total_macs > 0 ? ranking[i].macs / c.total_macs : 0;
+    s.kept_float = budget && i < c.layers;
+    res->sensitivity.push_back(s);
+  }
+  res->float_layers = budget ? c.layers : 0;
+  if (o.verbose) {
+    std::fprintf(stderr, "sensitivity (each layer alone in INT8, %zu samples; output SQNR), most harmful first:\n", n);
+    for (size_t i = 0; i < res->sensitivity.size() && i < std::max<size_t>(o.report_rows, c.layers); ++i) {
+      const auto& s = res->sensitivity[i];
+      std::fprintf(stderr, "  %-40.40s %-18s %7.2f dB %6.2f%% of MACs%s\n", s.node.c_str(), s.op_type.c_str(),
+                   s.sqnr_db, 100 * s.mac_fraction, s.kept_float ? "  -> float" : "");
+    }
+    if (budget) {
+      std::fprintf(stderr,
+                   "precision: %zu most sensitive layers kept in float (%.2f%% of MACs): output SQNR %.2f dB -> %.2f dB%s\n",
+                   c.layers, c.total_macs > 0 ? 100 * c.float_macs / c.total_macs : 0.0, res->sqnr_all_int8_db,
+                   res->sqnr_chosen_db,
+                   c.met ? "" : " (--max-error not reached within --max-float-macs)");
+      std::fprintf(stderr, "speed cost: %.2f ms all INT8 -> %.2f ms (%+.1f%%), 1 thread, median of 7 on this machine\n",
+                   res->ms_all_int8, res->ms_chosen,
+                   res->ms_all_int8 > 0 ? 100 * (res->ms_chosen / res->ms_all_int8 - 1) : 0.0);
+    }
+  }
+  if (!budget) return true;
+  *lo = chosen;
+  *w = ModelWriter();
+  res->lowered = LowerResult();
+  if (!lower_graph(lg, *lo, w, &res->lowered, error)) return false;
   return true;
 }
 
@@ -399,6 +483,25 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   for (const auto& r : refused) {
     res->pass_log.push_back("kept in float, refused in int8 by the runtime: " + r);
     if (o.verbose) std::fprintf(stderr, "float: %s (the int8 kernel refused it)\n", r.c_str());
+  }
+  const bool budget = o.keep_float_count > 0 || o.max_error > 0;
+  if ((o.sensitivity || budget) && o.quantize && !samples.files.empty()) {
+    if (!choose_precision(g, lg, o, samples, &lo, &w, res, error)) return false;
+    w.set_metadata(kConverterVersion, base_name(o.input_path), sha, method,
+                   "int8 per-channel weights, int8 per-tensor activations");
+  }
+  {
+    double total = 0, in_float = 0;
+    std::map<std::string, const Node*> by_name;
+    for (const auto& n : lg.nodes) by_name[n.name] = &n;
+    for (const auto& d : res->lowered.dispatch) {
+      auto it = by_name.find(d.node);
+      if (it == by_name.end()) continue;
+      const double m = node_macs(lg, *it->second);
+      total += m;
+      if (!d.int8) in_float += m;
+    }
+    res->float_mac_fraction = total > 0 ? in_float / total : 0;
   }
   if (!o.emit_qdq.empty()) {
     if (!o.quantize) return *error = "--emit-qdq needs a quantized model (not --float)", false;

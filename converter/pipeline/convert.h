@@ -23,6 +23,12 @@ struct ConvertOptions {
   std::string calib_cache;           // JSON reused when it matches model and method
   ImagePreprocess preprocess;        // for image samples (size defaults to the input's)
   std::set<std::string> keep_float;  // node names kept in float
+  // Sensitivity-driven precision (converter/pipeline/sensitivity.h).
+  bool sensitivity = false;          // measure and print the ranking
+  size_t keep_float_count = 0;       // keep the N most sensitive layers in float
+  double max_error = 0;              // or the fewest that bring the output error to this
+  double max_float_macs = 0.05;      // cap on the share of MACs kept in float (with max_error)
+  size_t sensitivity_samples = 4;    // calibration samples the analysis runs
   size_t report_samples = 4;         // samples the per-layer report runs (0: none)
   std::string report_json;           // per-layer report as JSON
   std::string emit_qdq;              // also write the quantization as a QDQ ONNX model
@@ -44,6 +50,16 @@ struct ConvertResult {
   std::vector<LayerQuality> layers;  // worst first
   std::map<std::string, LayerQuality> outputs;  // graph outputs
   size_t calib_samples = 0;
+  double float_mac_fraction = 0;     // share of the model's MACs lowered in float
+  struct Sensitivity {
+    std::string node, op_type;
+    double sqnr_db = 0, mac_fraction = 0;
+    bool kept_float = false;
+  };
+  std::vector<Sensitivity> sensitivity;  // most harmful first (when measured)
+  size_t float_layers = 0;               // chosen by the budget
+  double sqnr_all_int8_db = 0, sqnr_chosen_db = 0;  // outputs, on the sensitivity samples
+  double ms_all_int8 = 0, ms_chosen = 0;            // one thread, this machine
 };
 
 bool convert_model(const ConvertOptions& options, ConvertResult* result, std::string* error);

@@ -28,6 +28,13 @@ void usage(FILE* f) {
                "  --layout nchw|nhwc            layout of image tensors (default nchw)\n"
                "  --bgr                         feed channels as B, G, R\n"
                "  --keep-float NODE[,NODE...]   keep these nodes in float\n"
+               "  --keep-float N                keep the N layers that hurt the outputs most in float\n"
+               "                                (measured one layer at a time: --sensitivity)\n"
+               "  --max-error E                 or: the fewest such layers that bring the relative output\n"
+               "                                error (squared error / signal) to E, e.g. 0.01 = 20 dB SQNR\n"
+               "  --max-float-macs P            with --max-error: at most P%% of the MACs in float (default 5)\n"
+               "  --sensitivity                 print each layer's effect on the outputs (INT8 alone)\n"
+               "  --sensitivity-samples N       calibration samples the analysis runs (default 4)\n"
                "  --equalize                    cross-layer equalization of Conv -> (Relu) -> Conv weights\n"
                "  --bias-correction             subtract each INT8 layer's mean quantization error from its bias\n"
                "  --float                       no quantization: a float model\n"
@@ -149,6 +156,16 @@ int main(int argc, char** argv) {
       o.preprocess.bgr = true;
     } else if (a == "--keep-float") {
       std::string v = next();
+      char* end = nullptr;
+      const long count = std::strtol(v.c_str(), &end, 10);
+      if (!v.empty() && *end == 0) {  // a number: the N most sensitive layers
+        if (count < 0) {
+          std::fprintf(stderr, "octet-convert: --keep-float %s: a count must be >= 0\n", v.c_str());
+          return 2;
+        }
+        o.keep_float_count = static_cast<size_t>(count);
+        continue;
+      }
       size_t p = 0;
       while (p <= v.size()) {
         const size_t c = v.find(',', p);
@@ -156,6 +173,29 @@ int main(int argc, char** argv) {
         if (c == std::string::npos) break;
         p = c + 1;
       }
+    } else if (a == "--max-error") {
+      const char* v = next();
+      o.max_error = std::atof(v);
+      if (!(o.max_error > 0 && o.max_error < 1)) {
+        std::fprintf(stderr, "octet-convert: --max-error '%s': a relative output error in (0, 1), e.g. 0.01 (20 dB)\n", v);
+        return 2;
+      }
+    } else if (a == "--max-float-macs") {
+      const char* v = next();
+      o.max_float_macs = std::atof(v) / 100.0;
+      if (!(o.max_float_macs >= 0 && o.max_float_macs <= 1)) {
+        std::fprintf(stderr, "octet-convert: --max-float-macs '%s': a percentage in [0, 100]\n", v);
+        return 2;
+      }
+    } else if (a == "--sensitivity") {
+      o.sensitivity = true;
+    } else if (a == "--sensitivity-samples") {
+      const long v = std::atol(next());
+      if (v < 1) {
+        std::fprintf(stderr, "octet-convert: --sensitivity-samples must be >= 1\n");
+        return 2;
+      }
+      o.sensitivity_samples = static_cast<size_t>(v);
     } else if (a == "--equalize") {
       o.equalize = true;
     } else if (a == "--bias-correction") {
