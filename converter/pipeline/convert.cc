@@ -281,20 +281,21 @@ bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, 
     s.op_type = ranking[i].op_type;
     s.sqnr_db = sqnr_of(ranking[i].relative_error);
     s.mac_fraction = c.total_macs > 0 ? ranking[i].macs / c.total_macs : 0;
-    s.kept_float = budget && i < c.layers;
+    s.kept_float = budget && c.float_nodes.count(s.node);
     res->sensitivity.push_back(s);
   }
   res->float_layers = budget ? c.layers : 0;
   if (o.verbose) {
     std::fprintf(stderr, "sensitivity (each layer alone in INT8, %zu samples; output SQNR), most harmful first:\n", n);
-    for (size_t i = 0; i < res->sensitivity.size() && i < std::max<size_t>(o.report_rows, c.layers); ++i) {
+    for (size_t i = 0; i < res->sensitivity.size(); ++i) {
       const auto& s = res->sensitivity[i];
+      if (i >= o.report_rows && !s.kept_float) continue;
       std::fprintf(stderr, "  %-40.40s %-18s %7.2f dB %6.2f%% of MACs%s\n", s.node.c_str(), s.op_type.c_str(),
                    s.sqnr_db, 100 * s.mac_fraction, s.kept_float ? "  -> float" : "");
     }
     if (budget) {
       std::fprintf(stderr,
-                   "precision: %zu most sensitive layers kept in float (%.2f%% of MACs): output SQNR %.2f dB -> %.2f dB%s\n",
+                   "precision: %zu layers kept in float (%.2f%% of MACs): output SQNR %.2f dB -> %.2f dB%s\n",
                    c.layers, c.total_macs > 0 ? 100 * c.float_macs / c.total_macs : 0.0, res->sqnr_all_int8_db,
                    res->sqnr_chosen_db,
                    c.met ? "" : " (--max-error not reached within --max-float-macs)");

@@ -229,6 +229,49 @@ bool measure_sensitivity(const ModelProbe& probe, const Graph& lowered, const Lo
       it->second.macs += index.count(d.node) ? node_macs(lowered, lowered.nodes[index[d.node]]) : 0;
     }
   }
+  // Neighbours: walk through nodes that are not ranked layers (layout ops, glue).
+  auto walk = [&](const std::string& start, bool down) {
+    std::vector<std::string> found;
+    std::vector<std::string> stack{start};
+    std::set<std::string> seen;
+    while (!stack.empty()) {
+      const std::string at = stack.back();
+      stack.pop_back();
+      if (!seen.insert(at).second || !index.count(at)) continue;
+      const Node& n = lowered.nodes[index[at]];
+      std::vector<int> next;
+      if (down) {
+        for (const auto& o : n.outputs)
+          if (!o.empty())
+            for (int c : lowered.consumers(o)) next.push_back(c);
+      } else {
+        for (const auto& in : n.inputs)
+          if (!in.empty() && !lowered.is_constant(in) && lowered.producer(in) >= 0) next.push_back(lowered.producer(in));
+      }
+      for (int k : next) {
+        const std::string& name = lowered.nodes[k].name;
+        if (layers.count(name) && name != start) {
+          if (std::find(found.begin(), found.end(), name) == found.end()) found.push_back(name);
+        } else {
+          stack.push_back(name);
+        }
+      }
+    }
+    return found;
+  };
+  for (auto& kv : layers) {
+    // From the last fused node down, from the head up.
+    std::string tail = kv.first;
+    for (const auto& f : kv.second.fused) tail = f;
+    kv.second.readers = walk(tail, true);
+    for (const auto& f : kv.second.fused) {
+      auto r = walk(f, true);
+      for (auto& x : r)
+        if (std::find(kv.second.readers.begin(), kv.second.readers.end(), x) == kv.second.readers.end() && x != kv.first)
+          kv.second.readers.push_back(x);
+    }
+    kv.second.producers = walk(kv.first, false);
+  }
   std::set<std::string> all;
   for (const auto& n : lowered.nodes) all.insert(n.name);
   size_t done = 0;
@@ -263,72 +306,68 @@ bool choose_float_layers(const ModelProbe& probe, const Graph& lowered, const Lo
                          PrecisionChoice* choice, std::string* error) {
   choice->total_macs = 0;
   for (const auto& n : lowered.nodes) choice->total_macs += node_macs(lowered, n);
-  // The first k layers of the ranking in float.
-  auto with = [&](size_t k, LowerOptions* o, double* macs) {
-    *o = options;
-    o->probe = false;
-    *macs = 0;
-    for (size_t i = 0; i < k && i < ranking.size(); ++i) {
-      o->keep_float.insert(ranking[i].node);
-      for (const auto& f : ranking[i].fused) o->keep_float.insert(f);
-      *macs += ranking[i].macs;
-    }
-  };
-  auto evaluate = [&](size_t k, double* err) {
-    LowerOptions o;
-    double macs;
-    with(k, &o, &macs);
-    return probe.error_of(lowered, o, err, error);
-  };
-  size_t k = std::min(budget.keep_float, ranking.size());
-  double err = 0;
-  choice->met = true;
-  if (budget.max_error > 0) {
-    // The most layers the MAC cap allows, then the fewest of those meeting the error.
-    size_t cap = 0;
-    double macs = 0;
-    while (cap < ranking.size() && macs + ranking[cap].macs <= budget.max_float_macs * choice->total_macs)
-      macs += ranking[cap++].macs;
-    double e0;
-    if (!evaluate(0, &e0)) return false;
-    if (e0 <= budget.max_error) {
-      k = 0;
-      err = e0;
-    } else {
-      double ecap;
-      if (!evaluate(cap, &ecap)) return false;
-      if (ecap > budget.max_error) {
-        k = cap;
-        err = ecap;
-        choice->met = false;
-      } else {
-        // Binary search on the prefix length (the error falls, if not strictly, with it).
-        size_t lo = 0, hi = cap;
-        err = ecap;
-        while (hi - lo > 1) {
-          const size_t mid = (lo + hi) / 2;
-          double e;
-          if (!evaluate(mid, &e)) return false;
-          if (e <= budget.max_error) {
-            hi = mid;
-            err = e;
-          } else {
-            lo = mid;
-          }
-        }
-        k = hi;
-      }
-    }
-    k = std::max(k, std::min(budget.keep_float, ranking.size()));
-  }
-  LowerOptions o;
-  with(k, &o, &choice->float_macs);
+  LowerOptions o = options;
+  o.probe = false;
+  double err;
   if (!probe.error_of(lowered, o, &err, error)) return false;
-  choice->relative_error = err;
-  choice->layers = k;
   choice->float_nodes.clear();
-  for (const auto& n : o.keep_float)
-    if (!options.keep_float.count(n)) choice->float_nodes.insert(n);
+  choice->layers = 0;
+  choice->float_macs = 0;
+  const double cap = budget.max_error > 0 ? budget.max_float_macs * choice->total_macs : INFINITY;
+  auto done = [&] {
+    if (budget.keep_float > 0 && choice->layers >= budget.keep_float) return true;
+    return budget.keep_float == 0 && budget.max_error > 0 && err <= budget.max_error;
+  };
+  // In ranking order, a layer goes to float when that lowers the error of the whole
+  // model: a layer that hurts alone may not help alone (its input and output stay
+  // 8-bit while its neighbours are INT8), and then it costs speed for nothing.
+  std::map<std::string, const LayerSensitivity*> by_name;
+  for (const auto& l : ranking) by_name[l.node] = &l;
+  for (const auto& l : ranking) {
+    if (done()) break;
+    if (choice->float_nodes.count(l.node)) continue;
+    // Alone, with its readers, with its producers: the one that lowers the error most.
+    std::vector<std::vector<const LayerSensitivity*>> options{{&l}};
+    for (const auto* side : {&l.readers, &l.producers}) {
+      std::vector<const LayerSensitivity*> group{&l};
+      for (const auto& n : *side)
+        if (by_name.count(n) && !choice->float_nodes.count(n)) group.push_back(by_name[n]);
+      if (group.size() > 1) options.push_back(group);
+    }
+    double best = err * 0.97;  // 0.13 dB at least
+    LowerOptions best_o;
+    const std::vector<const LayerSensitivity*>* best_group = nullptr;
+    double best_macs = 0;
+    for (const auto& group : options) {
+      double macs = 0;
+      LowerOptions t = o;
+      for (const auto* m : group) {
+        macs += m->macs;
+        t.keep_float.insert(m->node);
+        for (const auto& f : m->fused) t.keep_float.insert(f);
+      }
+      if (choice->float_macs + macs > cap) continue;
+      if (budget.keep_float > 0 && choice->layers + group.size() > budget.keep_float) continue;
+      double e;
+      std::string why;
+      if (!probe.error_of(lowered, t, &e, &why) || !(e < best)) continue;
+      best = e;
+      best_o = t;
+      best_group = &group;
+      best_macs = macs;
+    }
+    if (!best_group) continue;
+    o = best_o;
+    err = best;
+    choice->layers += best_group->size();
+    choice->float_macs += best_macs;
+    for (const auto* m : *best_group) {
+      choice->float_nodes.insert(m->node);
+      for (const auto& f : m->fused) choice->float_nodes.insert(f);
+    }
+  }
+  choice->relative_error = err;
+  choice->met = budget.max_error <= 0 || err <= budget.max_error;
   return true;
 }
 

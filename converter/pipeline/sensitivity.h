@@ -42,6 +42,9 @@ struct LayerSensitivity {
   double relative_error = 0;  // of the outputs with only this layer in INT8
   double macs = 0;
   std::vector<std::string> fused;  // nodes the lowering fuses into it (kept with it)
+  // The ranked layers next to it (through layout ops): they share its 8-bit
+  // inputs or output, whose rounding stays while any of them is INT8.
+  std::vector<std::string> producers, readers;
 };
 
 // The INT8 layers of a full INT8 lowering (what `dispatch` says ran in INT8,
@@ -51,9 +54,14 @@ bool measure_sensitivity(const ModelProbe& probe, const Graph& lowered, const Lo
                          const LowerResult& full_int8, std::vector<LayerSensitivity>* ranking, bool progress,
                          std::string* error);
 
+// Which layers go to float: down the ranking, each layer that lowers the whole
+// model's output error (measured) is kept in float, alone or with the layers
+// reading its output or producing its inputs (whichever lowers it most), until
+// `keep_float` layers are, or the error is at most `max_error` (within
+// `max_float_macs` of the MACs).
 struct PrecisionBudget {
-  size_t keep_float = 0;         // the N most sensitive layers
-  double max_error = 0;          // or: the fewest of them that bring the error to this (0: off)
+  size_t keep_float = 0;
+  double max_error = 0;          // relative output error (0: off)
   double max_float_macs = 0.05;  // share of the model's MACs kept in float, at most (with max_error)
 };
 
