@@ -3,6 +3,8 @@
 // with a message naming the node at fault.
 #pragma once
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -50,11 +52,33 @@ void recognize_patterns(Graph* g);
 
 // Cross-layer equalization (converter/passes/equalize.cc): Conv -> [Relu, LeakyRelu,
 // PRelu or nothing] -> Conv, each value with that one reader, gets per-channel
-// scales s_c = sqrt(max|W_A[c]| / max|W_B[:, c]|) moved from A's output channels to
-// B's input channels, swept until they settle. Float results are unchanged up to
-// rounding. Opt-in (ConvertOptions::equalize), not part of run_graph_passes;
-// nothing is done to pre-quantized models.
+// scales s_c moved from A's output channels to B's input channels, swept until they
+// settle. Float results are unchanged up to rounding. Opt-in
+// (ConvertOptions::equalize), not part of run_graph_passes; nothing is done to
+// pre-quantized models.
+enum class EqualizeRule {
+  kWeights,     // data-free DFQ: s_c = sqrt(max|W_A[c]| / max|W_B[:, c]|)
+  kBalance,     // s_c ~ sqrt(r_c / max|W_B[:, c]|), r_c activation channel c's span
+  kActivation,  // s_c ~ r_c: every activation channel gets the same span
+};
+const char* equalize_rule_name(EqualizeRule r);
+
+struct ChannelRanges;  // converter/calib/channel_ranges.h
+struct EqualizeOptions {
+  EqualizeRule rule = EqualizeRule::kWeights;
+  // Per-channel ranges of equalization_values(g), for the activation rules.
+  const std::map<std::string, ChannelRanges>* channel_ranges = nullptr;
+};
+
+// The values between equalizable pairs that the lowering quantizes per tensor (the
+// activation output, and A's output when the activation is not a Relu fused into
+// A): what the activation rules need per-channel ranges of.
+std::set<std::string> equalization_values(const Graph& g);
+
+// With the data-free rule (kWeights).
 bool equalize_cross_layer(Graph* g, std::vector<std::string>* log, std::string* error);
+bool equalize_cross_layer(Graph* g, const EqualizeOptions& options, std::vector<std::string>* log,
+                          std::string* error);
 
 // Everything above but equalize_cross_layer, in order; `log` collects one line per
 // change worth reporting.

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "converter/calib/bias_correction.h"
+#include "converter/calib/channel_ranges.h"
 #include "converter/float/float_executor.h"
 #include "converter/io/npy.h"
 #include "converter/onnx/onnx_export.h"
@@ -375,7 +376,12 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   bytes.clear();
   bytes.shrink_to_fit();
   if (!run_graph_passes(&g, &res->pass_log, error)) return false;
-  if (o.equalize && !equalize_cross_layer(&g, &res->pass_log, error)) return false;
+  // Equalization needs the activations' channel ranges, so it waits for the samples
+  // (below); only the data-free rule, or a pre-quantized model's skip, runs here.
+  const bool equalize_now = o.equalize && (!g.quant.empty() || o.equalize_rule == EqualizeRule::kWeights);
+  if (equalize_now && !equalize_cross_layer(&g, &res->pass_log, error)) return false;
+  if (o.equalize && !equalize_now && (!o.quantize || o.calib_path.empty()))
+    res->pass_log.push_back("cross-layer equalization: skipped (the activation rules need calibration data)");
   if (o.verbose)
     for (const auto& l : res->pass_log) std::fprintf(stderr, "pass: %s\n", l.c_str());
   // Every node must be lowerable before any calibration time is spent.
@@ -403,6 +409,23 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     }
     if (!find_samples(g, o, &samples, error)) return false;
     res->calib_samples = samples.files.size();
+    if (o.equalize && !equalize_now) {
+      // Per-channel ranges of the values between pairs on the first samples, then
+      // the rescaled graph is calibrated as usual.
+      size_t n = samples.files.size();
+      if (o.equalize_samples && n > o.equalize_samples) n = o.equalize_samples;
+      auto loader = [&](size_t i, std::map<std::string, Tensor>* in, std::string* e) {
+        return load_sample(g, o, samples.files[i], in, e);
+      };
+      std::map<std::string, ChannelRanges> channels;
+      if (!measure_channel_ranges(g, equalization_values(g), n, loader, &channels, error)) return false;
+      EqualizeOptions eo;
+      eo.rule = o.equalize_rule;
+      eo.channel_ranges = &channels;
+      if (!equalize_cross_layer(&g, eo, &res->pass_log, error)) return false;
+      res->pass_log.back() += " from " + std::to_string(n) + " samples";
+      if (o.verbose) std::fprintf(stderr, "pass: %s\n", res->pass_log.back().c_str());
+    }
     bool cached = false;
     // What the ranges depend on besides the model and the method.
     std::string config_text = std::to_string(o.calib.percentile) + "|" + std::to_string(o.calib.bins) + "|" +
@@ -410,6 +433,8 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
                               std::to_string(static_cast<int>(o.preprocess.resize)) + "|" +
                               std::to_string(o.preprocess.bgr) + "|" + std::to_string(o.preprocess.scale) + "|" +
                               std::to_string(static_cast<int>(o.preprocess.layout));
+    if (o.equalize)  // the ranges are those of the equalized graph
+      config_text += "|eq" + std::string(equalize_rule_name(o.equalize_rule)) + std::to_string(o.equalize_samples);
     for (float v : o.preprocess.mean) config_text += "|m" + std::to_string(v);
     for (float v : o.preprocess.std) config_text += "|s" + std::to_string(v);
     for (const auto& f : samples.files)

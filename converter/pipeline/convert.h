@@ -9,6 +9,7 @@
 #include "converter/calib/calibrator.h"
 #include "converter/io/image.h"
 #include "converter/onnx/onnx_import.h"
+#include "converter/passes/passes.h"
 #include "converter/quant/lower.h"
 
 namespace octet::cvt {
@@ -35,6 +36,8 @@ struct ConvertOptions {
   size_t report_rows = 10;           // worst layers printed
   bool verbose = true;
   bool equalize = false;             // cross-layer equalization before calibration
+  EqualizeRule equalize_rule = EqualizeRule::kBalance;
+  size_t equalize_samples = 16;      // calibration samples its channel ranges use (0: all)
   bool bias_correction = false;      // per-channel bias correction of INT8 layers
 };
 

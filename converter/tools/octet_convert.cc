@@ -36,6 +36,10 @@ void usage(FILE* f) {
                "  --sensitivity                 print each layer's effect on the outputs (INT8 alone)\n"
                "  --sensitivity-samples N       calibration samples the analysis runs (default 4)\n"
                "  --equalize                    cross-layer equalization of Conv -> (Relu) -> Conv weights\n"
+               "  --equalize-rule R             balance (default: activation and weight channel ranges\n"
+               "                                balanced), activation (activation channels equal), weights\n"
+               "                                (data-free DFQ)\n"
+               "  --equalize-samples N          calibration samples its channel ranges use (default 16, 0: all)\n"
                "  --bias-correction             subtract each INT8 layer's mean quantization error from its bias\n"
                "  --float                       no quantization: a float model\n"
                "  --report-samples N            samples the per-layer report uses (default 4, 0: none)\n"
@@ -198,6 +202,18 @@ int main(int argc, char** argv) {
       o.sensitivity_samples = static_cast<size_t>(v);
     } else if (a == "--equalize") {
       o.equalize = true;
+    } else if (a == "--equalize-rule") {
+      const std::string r = next();
+      if (r == "balance") o.equalize_rule = EqualizeRule::kBalance;
+      else if (r == "activation") o.equalize_rule = EqualizeRule::kActivation;
+      else if (r == "weights") o.equalize_rule = EqualizeRule::kWeights;
+      else {
+        std::fprintf(stderr, "octet-convert: --equalize-rule: balance, activation or weights, not '%s'\n", r.c_str());
+        return 2;
+      }
+      o.equalize = true;
+    } else if (a == "--equalize-samples") {
+      o.equalize_samples = static_cast<size_t>(std::atol(next()));
     } else if (a == "--bias-correction") {
       o.bias_correction = true;
     } else if (a == "--float") {
