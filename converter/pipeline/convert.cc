@@ -237,6 +237,21 @@ bool write_report_json(const std::string& path, const ConvertResult& r, std::str
     }
     s << "\n  ]";
   }
+  if (!r.steps.empty()) {
+    s << ",\n  \"steps\": [";
+    for (size_t i = 0; i < r.steps.size(); ++i) {
+      std::snprintf(buf, sizeof buf, "%.3f", r.steps[i].output_sqnr_db);
+      s << (i ? ",\n" : "\n") << "    {\"name\": \"" << json_escape(r.steps[i].name) << "\", \"output_sqnr_db\": " << buf
+        << ", \"sqnr_db\": {";
+      size_t k = 0;
+      for (const auto& kv : r.steps[i].sqnr_db) {
+        std::snprintf(buf, sizeof buf, "%.3f", kv.second);
+        s << (k++ ? ", " : "") << "\"" << json_escape(kv.first) << "\": " << buf;
+      }
+      s << "}}";
+    }
+    s << "\n  ]";
+  }
   s << "\n}\n";
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f << s.str();
@@ -313,6 +328,58 @@ bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, 
   return true;
 }
 
+ConvertResult::Step step_of(const std::string& name, const ConvertResult& r) {
+  ConvertResult::Step s;
+  s.name = name;
+  for (const auto& l : r.layers) s.sqnr_db[l.value] = l.sqnr_db;
+  double sum = 0;
+  for (const auto& kv : r.outputs) sum += kv.second.sqnr_db;
+  s.output_sqnr_db = r.outputs.empty() ? 0 : sum / static_cast<double>(r.outputs.size());
+  return s;
+}
+
+// The per-layer report after each step the options ask for, each step adding one:
+// min-max calibration; the chosen method; equalization; bias correction; the
+// layers the budget keeps in float. `plain` is the graph before equalization,
+// `g` after, `lg` what is lowered (bias corrected).
+bool report_each_step(const Graph& plain, const Graph& g, const Graph& lg, const ConvertOptions& o,
+                      const Samples& samples, const LowerOptions& int8, const LowerOptions& final_options,
+                      bool budget, ConvertResult* res, std::string* error) {
+  auto loader_for = [&](const Graph& graph) {
+    return [&](size_t i, std::map<std::string, Tensor>* in, std::string* e) {
+      return load_sample(graph, o, samples.files[i], in, e);
+    };
+  };
+  auto ranges_for = [&](const Graph& graph, CalibMethod m, std::map<std::string, Range>* ranges) {
+    CalibOptions co = o.calib;
+    co.method = m;
+    co.progress = false;
+    for (const auto& v : values_needing_ranges(graph))
+      if (auto f = elementwise_reader(graph, v)) co.reader_function[v] = f;
+    return calibrate(graph, values_needing_ranges(graph), samples.files.size(), loader_for(graph), co, ranges, error);
+  };
+  auto report = [&](const std::string& name, const Graph& ref, const Graph& lowered, const LowerOptions& lo) {
+    ConvertResult r;
+    if (!quality_report(ref, lowered, o, lo, samples, &r, error)) return false;
+    res->steps.push_back(step_of(name, r));
+    if (o.verbose) std::fprintf(stderr, "report: step '%s': outputs %.2f dB\n", name.c_str(), res->steps.back().output_sqnr_db);
+    return true;
+  };
+  LowerOptions lo = int8;
+  if (!ranges_for(plain, CalibMethod::kMinMax, &lo.ranges) || !report("min-max", plain, plain, lo)) return false;
+  if (o.calib.method != CalibMethod::kMinMax) {
+    if (!ranges_for(plain, o.calib.method, &lo.ranges) ||
+        !report(std::string("+ ") + calib_method_name(o.calib.method), plain, plain, lo))
+      return false;
+  }
+  if (o.equalize && !report("+ equalization", g, g, int8)) return false;
+  if (o.bias_correction && !report("+ bias correction", g, lg, int8)) return false;
+  if (budget) {
+    if (!report("+ " + std::to_string(res->float_layers) + " float", g, lg, final_options)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void print_dispatch_summary(const LowerResult& r, FILE* out) {
@@ -378,6 +445,8 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   if (!run_graph_passes(&g, &res->pass_log, error)) return false;
   // Equalization needs the activations' channel ranges, so it waits for the samples
   // (below); only the data-free rule, or a pre-quantized model's skip, runs here.
+  Graph plain;  // before equalization, for the report of each step
+  if (o.report_steps && o.equalize) plain = g;
   const bool equalize_now = o.equalize && (!g.quant.empty() || o.equalize_rule == EqualizeRule::kWeights);
   if (equalize_now && !equalize_cross_layer(&g, &res->pass_log, error)) return false;
   if (o.equalize && !equalize_now && (!o.quantize || o.calib_path.empty()))
@@ -510,6 +579,7 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     res->pass_log.push_back("kept in float, refused in int8 by the runtime: " + r);
     if (o.verbose) std::fprintf(stderr, "float: %s (the int8 kernel refused it)\n", r.c_str());
   }
+  const LowerOptions lo_int8 = lo;  // before any layer is kept in float by the budget
   const bool budget = o.keep_float_count > 0 || o.max_error > 0;
   if ((o.sensitivity || budget) && o.quantize && !samples.files.empty()) {
     if (!choose_precision(g, lg, o, samples, &lo, &w, res, error)) return false;
@@ -536,6 +606,9 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   if (!w.write_file(o.output_path, error)) return false;
   if (o.quantize && o.report_samples > 0 && !samples.files.empty()) {
     if (!quality_report(g, lg, o, lo, samples, res, error)) return false;
+    if (o.report_steps && !prequantized &&
+        !report_each_step(o.equalize ? plain : g, g, lg, o, samples, lo_int8, lo, budget, res, error))
+      return false;
     if (!o.report_json.empty() && !write_report_json(o.report_json, *res, error)) return false;
   }
   return true;

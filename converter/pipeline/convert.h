@@ -31,6 +31,7 @@ struct ConvertOptions {
   double max_float_macs = 0.05;      // cap on the share of MACs kept in float (with max_error)
   size_t sensitivity_samples = 4;    // calibration samples the analysis runs
   size_t report_samples = 4;         // samples the per-layer report runs (0: none)
+  bool report_steps = false;         // the per-layer report after each quality step
   std::string report_json;           // per-layer report as JSON
   std::string emit_qdq;              // also write the quantization as a QDQ ONNX model
   size_t report_rows = 10;           // worst layers printed
@@ -63,6 +64,14 @@ struct ConvertResult {
   size_t float_layers = 0;               // chosen by the budget
   double sqnr_all_int8_db = 0, sqnr_chosen_db = 0;  // outputs, on the sensitivity samples
   double ms_all_int8 = 0, ms_chosen = 0;            // one thread, this machine
+  // With report_steps: per step (min-max, the calibration method, equalization,
+  // bias correction, float layers) the SQNR of every value and of the outputs.
+  struct Step {
+    std::string name;
+    double output_sqnr_db = 0;
+    std::map<std::string, double> sqnr_db;
+  };
+  std::vector<Step> steps;
 };
 
 bool convert_model(const ConvertOptions& options, ConvertResult* result, std::string* error);

@@ -44,6 +44,8 @@ void usage(FILE* f) {
                "  --float                       no quantization: a float model\n"
                "  --report-samples N            samples the per-layer report uses (default 4, 0: none)\n"
                "  --report-json FILE            per-layer report as JSON\n"
+               "  --report-steps                the per-layer report after each step (min-max, the method,\n"
+               "                                --equalize, --bias-correction, the float layers)\n"
                "  --emit-qdq OUT.onnx           also write the same quantization as a QDQ ONNX model\n"
                "  --quiet                       no progress or summaries\n");
 }
@@ -220,6 +222,8 @@ int main(int argc, char** argv) {
       o.quantize = false;
     } else if (a == "--report-samples") {
       o.report_samples = static_cast<size_t>(std::atol(next()));
+    } else if (a == "--report-steps") {
+      o.report_steps = true;
     } else if (a == "--report-json") {
       o.report_json = next();
     } else if (a == "--emit-qdq") {
@@ -259,6 +263,27 @@ int main(int argc, char** argv) {
       for (const auto& kv : r.outputs)
         std::printf("output %-33.33s SQNR %.2f dB, cosine %.5f\n", kv.first.c_str(), kv.second.sqnr_db, kv.second.cosine);
     }
+    if (!r.steps.empty()) {
+      // What each step did to the layers that end up worst, and to the outputs.
+      std::printf("SQNR (dB) after each step, for the %zu worst layers:\n  %-34s", std::min(o.report_rows, r.layers.size()), "value");
+      for (const auto& st : r.steps) std::printf(" %14.14s", st.name.c_str());
+      std::printf("\n");
+      for (size_t i = 0; i < r.layers.size() && i < o.report_rows; ++i) {
+        std::printf("  %-34.34s", r.layers[i].value.c_str());
+        for (const auto& st : r.steps) {
+          auto it = st.sqnr_db.find(r.layers[i].value);
+          if (it == st.sqnr_db.end()) std::printf(" %14s", "-");
+          else std::printf(" %14.2f", it->second);
+        }
+        std::printf("\n");
+      }
+      std::printf("  %-34s", "outputs");
+      for (const auto& st : r.steps) std::printf(" %14.2f", st.output_sqnr_db);
+      std::printf("\n");
+    }
+    if (r.float_layers)
+      std::printf("float: %zu layers chosen by the budget, %.2f%% of the MACs in float in all\n", r.float_layers,
+                  100 * r.float_mac_fraction);
     std::printf("wrote %s\n", o.output_path.c_str());
   }
   return 0;
