@@ -47,27 +47,6 @@ void progress_bar(const char* what, size_t done, size_t total) {
   std::fflush(stderr);
 }
 
-bool run_pass(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
-              const CalibOptions& o, const char* label,
-              const std::function<void(const std::string&, const Tensor&)>& visit, std::string* error) {
-  FloatExecutor ex(g);
-  ex.set_observer([&](int, const std::vector<std::string>& names, const std::vector<const Tensor*>& vals) {
-    for (size_t i = 0; i < names.size(); ++i)
-      if (vals[i] && values.count(names[i]) && vals[i]->dtype == DType::kFloat32) visit(names[i], *vals[i]);
-  });
-  for (size_t s = 0; s < count; ++s) {
-    std::map<std::string, Tensor> inputs, outputs;
-    if (!load(s, &inputs, error)) return false;
-    for (const auto& kv : inputs)
-      if (values.count(kv.first)) visit(kv.first, kv.second);
-    if (!ex.run(inputs, &outputs, error)) {
-      *error = "calibration sample " + std::to_string(s) + ": " + *error;
-      return false;
-    }
-    if (o.progress) progress_bar(label, s + 1, count);
-  }
-  return true;
-}
 
 // The range holding `pct` percent of the mass in the middle of the histogram.
 Range percentile_range(const Stats& st, double pct) {
@@ -206,6 +185,28 @@ size_t entropy_threshold_bins(const std::vector<double>& hist, size_t levels) {
   return best_i;
 }
 
+bool observe_values(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
+                    const char* progress_label, const std::function<void(const std::string&, const Tensor&)>& visit,
+                    std::string* error) {
+  FloatExecutor ex(g);
+  ex.set_observer([&](int, const std::vector<std::string>& names, const std::vector<const Tensor*>& vals) {
+    for (size_t i = 0; i < names.size(); ++i)
+      if (vals[i] && values.count(names[i]) && vals[i]->dtype == DType::kFloat32) visit(names[i], *vals[i]);
+  });
+  for (size_t s = 0; s < count; ++s) {
+    std::map<std::string, Tensor> inputs, outputs;
+    if (!load(s, &inputs, error)) return false;
+    for (const auto& kv : inputs)
+      if (values.count(kv.first)) visit(kv.first, kv.second);
+    if (!ex.run(inputs, &outputs, error)) {
+      *error = "calibration sample " + std::to_string(s) + ": " + *error;
+      return false;
+    }
+    if (progress_label) progress_bar(progress_label, s + 1, count);
+  }
+  return true;
+}
+
 bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
                const CalibOptions& o, std::map<std::string, Range>* ranges, std::string* error,
                std::map<std::string, Range>* observed) {
@@ -215,7 +216,7 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
   }
   std::map<std::string, Stats> stats;
   const char* label1 = o.method == CalibMethod::kMinMax ? "calibrating (min-max)" : "calibrating (pass 1/2: ranges)";
-  if (!run_pass(g, values, count, load, o, label1,
+  if (!observe_values(g, values, count, load, o.progress ? label1 : nullptr,
                 [&](const std::string& name, const Tensor& t) {
                   Stats& s = stats[name];
                   const float* d = t.data<float>();
@@ -255,7 +256,7 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
     const char* label2 = o.method == CalibMethod::kPercentile ? "calibrating (pass 2/2: percentiles)"
                          : o.method == CalibMethod::kMse      ? "calibrating (pass 2/2: MSE histograms)"
                                                                : "calibrating (pass 2/2: histograms)";
-    if (!run_pass(g, values, count, load, o, label2,
+    if (!observe_values(g, values, count, load, o.progress ? label2 : nullptr,
                   [&](const std::string& name, const Tensor& t) {
                     Stats& s = stats[name];
                     if (s.hist.empty()) return;

@@ -46,6 +46,12 @@ bool calibrate(const Graph& g, const std::set<std::string>& values, size_t count
                const CalibOptions& options, std::map<std::string, Range>* ranges, std::string* error,
                std::map<std::string, Range>* observed = nullptr);
 
+// Runs the float executor on `count` samples and shows `visit` every float value in
+// `values` (graph inputs included) as it is computed; a progress bar with a label.
+bool observe_values(const Graph& g, const std::set<std::string>& values, size_t count, const SampleLoader& load,
+                    const char* progress_label, const std::function<void(const std::string&, const Tensor&)>& visit,
+                    std::string* error);
+
 // The int8 scale and zero point of a range, as the lowering derives them: the range
 // widened to hold 0, scale (hi - lo) / 255, zero point round(-128 - lo / scale).
 void range_qparams(float lo, float hi, double* scale, int32_t* zero_point);

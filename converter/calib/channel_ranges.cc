@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 
-#include "converter/float/float_executor.h"
 
 namespace octet::cvt {
 
@@ -32,20 +31,7 @@ bool measure_channel_ranges(const Graph& g, const std::set<std::string>& values,
         r.hi[c] = hi;
       }
   };
-  FloatExecutor ex(g);
-  ex.set_observer([&](int, const std::vector<std::string>& names, const std::vector<const Tensor*>& vals) {
-    for (size_t i = 0; i < names.size(); ++i)
-      if (vals[i] && values.count(names[i]) && vals[i]->dtype == DType::kFloat32) visit(names[i], *vals[i]);
-  });
-  for (size_t s = 0; s < count; ++s) {
-    std::map<std::string, Tensor> inputs, outputs;
-    if (!load(s, &inputs, error)) return false;
-    if (!ex.run(inputs, &outputs, error)) {
-      *error = "equalization sample " + std::to_string(s) + ": " + *error;
-      return false;
-    }
-  }
-  return true;
+  return observe_values(g, values, count, load, nullptr, visit, error);
 }
 
 }  // namespace octet::cvt

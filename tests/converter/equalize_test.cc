@@ -61,16 +61,6 @@ std::vector<float> spread(size_t n, float lo, float hi) {  // log-spaced, lo .. 
   return v;
 }
 
-Graph import_and_simplify(const OnnxBuilder& b) {
-  const std::string bytes = b.bytes();
-  Graph g;
-  std::string e;
-  std::vector<std::string> log;
-  EXPECT_TRUE(import_onnx_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), {}, &g, &e)) << e;
-  EXPECT_TRUE(run_graph_passes(&g, &log, &e)) << e;
-  return g;
-}
-
 std::vector<float> run_float(const Graph& g, const std::string& input, const Tensor& x, const std::string& out) {
   FloatExecutor ex(g);
   std::map<std::string, Tensor> outs;

@@ -2,6 +2,7 @@
 // models (convert_test.cc, equalize_test.cc).
 #pragma once
 
+#include <gtest/gtest.h>
 #include <onnx/onnx_pb.h>
 
 #include <cstdint>
@@ -9,6 +10,9 @@
 #include <random>
 #include <string>
 #include <vector>
+
+#include "converter/onnx/onnx_import.h"
+#include "converter/passes/passes.h"
 
 namespace octet::cvt {
 
@@ -84,5 +88,17 @@ class OnnxBuilder {
   onnx::GraphProto* g_;
   std::mt19937 rng_{7};
 };
+
+// The builder's model imported and through the graph passes, as octet-convert
+// sees it before calibration.
+inline Graph import_and_simplify(const OnnxBuilder& b) {
+  const std::string bytes = b.bytes();
+  Graph g;
+  std::string e;
+  std::vector<std::string> log;
+  EXPECT_TRUE(import_onnx_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), {}, &g, &e)) << e;
+  EXPECT_TRUE(run_graph_passes(&g, &log, &e)) << e;
+  return g;
+}
 
 }  // namespace octet::cvt

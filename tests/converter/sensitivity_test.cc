@@ -51,16 +51,6 @@ OnnxBuilder four_convs() {
   return b;
 }
 
-Graph imported(const OnnxBuilder& b) {
-  const std::string bytes = b.bytes();
-  Graph g;
-  std::string e;
-  std::vector<std::string> log;
-  EXPECT_TRUE(import_onnx_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), {}, &g, &e)) << e;
-  EXPECT_TRUE(run_graph_passes(&g, &log, &e)) << e;
-  return g;
-}
-
 std::string node_producing(const Graph& g, const std::string& v) {
   const int p = g.producer(v);
   return p < 0 ? "" : g.nodes[p].name;
@@ -75,7 +65,7 @@ struct Planted {
 
 // Calibrated min-max on 8 samples; `plant` (a value) gets a range 300 times too wide.
 void setup(Planted* s, const std::string& plant) {
-  s->g = imported(four_convs());
+  s->g = import_and_simplify(four_convs());
   std::mt19937 rng(5);
   for (int i = 0; i < 8; ++i) s->samples.push_back({{"x", random_input(rng)}});
   CalibOptions co;
