@@ -248,4 +248,32 @@ bool correct_biases(const Graph& float_graph, Graph* g, const LowerOptions& opti
   return true;
 }
 
+Graph with_float_biases(const Graph& corrected, const Graph& original, const std::set<std::string>& float_nodes) {
+  Graph g = corrected;
+  std::map<std::string, const Node*> before;
+  for (const auto& n : original.nodes) before[n.name] = &n;
+  for (auto& n : g.nodes) {
+    if (!float_nodes.count(n.name)) continue;
+    auto it = before.find(n.name);
+    if (it != before.end()) {
+      // The node as it was (a Gemm's beta included); its non-constant inputs are the same values.
+      n.inputs = it->second->inputs;
+      n.attrs = it->second->attrs;
+      for (const auto& in : n.inputs)
+        if (!in.empty() && original.is_constant(in) && !g.is_constant(in)) g.constants[in] = *original.constant(in);
+      continue;
+    }
+    // An Add the correction inserted after a MatMul: its constant is all correction.
+    for (auto& in : n.inputs) {
+      const Tensor* c = g.constant(in);
+      if (!c) continue;
+      Tensor zero(c->dtype, c->shape);
+      in = g.fresh_name(n.name + ".uncorrected");
+      g.constants[in] = zero;
+    }
+  }
+  g.prune();
+  return g;
+}
+
 }  // namespace octet::cvt

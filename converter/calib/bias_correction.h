@@ -10,6 +10,7 @@
 // MatMul, so padding is exact. Activation ranges are not touched.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,10 @@ namespace octet::cvt {
 // (Graph::quant not empty) or float lowerings. `log` gets one summary line.
 bool correct_biases(const Graph& float_graph, Graph* lowered_graph, const LowerOptions& options, size_t samples,
                     const SampleLoader& load, std::vector<std::string>* log, std::string* error);
+
+// The corrected graph with the layers in `float_nodes` given back their original
+// constants (the bias an Add inserted for a MatMul becomes zero): a layer that runs
+// in float makes no rounding error to correct.
+Graph with_float_biases(const Graph& corrected, const Graph& original, const std::set<std::string>& float_nodes);
 
 }  // namespace octet::cvt

@@ -263,7 +263,7 @@ double sqnr_of(double relative_error) { return relative_error > 0 ? -10.0 * std:
 
 // Sensitivity analysis and the float layers a budget buys; lowers again into *w.
 bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, const Samples& samples,
-                      LowerOptions* lo, ModelWriter* w, ConvertResult* res, std::string* error) {
+                      bool bias_corrected, LowerOptions* lo, ConvertResult* res, std::string* error) {
   std::vector<std::map<std::string, Tensor>> in;
   const size_t n = std::max<size_t>(1, std::min(o.sensitivity_samples, samples.files.size()));
   for (size_t i = 0; i < n; ++i) {
@@ -274,6 +274,7 @@ bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, 
   }
   ModelProbe probe(g, std::move(in));
   if (!probe.init(error)) return false;
+  if (bias_corrected) probe.restore_float_biases_from(&g);
   std::vector<LayerSensitivity> ranking;
   if (!measure_sensitivity(probe, lg, *lo, res->lowered, &ranking, o.verbose, error)) return false;
   PrecisionBudget b;
@@ -320,11 +321,7 @@ bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, 
                    res->ms_all_int8 > 0 ? 100 * (res->ms_chosen / res->ms_all_int8 - 1) : 0.0);
     }
   }
-  if (!budget) return true;
-  *lo = chosen;
-  *w = ModelWriter();
-  res->lowered = LowerResult();
-  if (!lower_graph(lg, *lo, w, &res->lowered, error)) return false;
+  if (budget) *lo = chosen;
   return true;
 }
 
@@ -341,8 +338,9 @@ ConvertResult::Step step_of(const std::string& name, const ConvertResult& r) {
 // The per-layer report after each step the options ask for, each step adding one:
 // min-max calibration; the chosen method; equalization; bias correction; the
 // layers the budget keeps in float. `plain` is the graph before equalization,
-// `g` after, `lg` what is lowered (bias corrected).
-bool report_each_step(const Graph& plain, const Graph& g, const Graph& lg, const ConvertOptions& o,
+// `g` after, `corrected` with every INT8 layer's bias corrected, `lg` what is
+// lowered (its float layers with their own biases).
+bool report_each_step(const Graph& plain, const Graph& g, const Graph& corrected, const Graph& lg, const ConvertOptions& o,
                       const Samples& samples, const LowerOptions& int8, const LowerOptions& final_options,
                       bool budget, ConvertResult* res, std::string* error) {
   auto loader_for = [&](const Graph& graph) {
@@ -373,7 +371,7 @@ bool report_each_step(const Graph& plain, const Graph& g, const Graph& lg, const
       return false;
   }
   if (o.equalize && !report("+ equalization", g, g, int8)) return false;
-  if (o.bias_correction && !report("+ bias correction", g, lg, int8)) return false;
+  if (o.bias_correction && !report("+ bias correction", g, corrected, int8)) return false;
   if (budget) {
     if (!report("+ " + std::to_string(res->float_layers) + " float", g, lg, final_options)) return false;
   }
@@ -582,7 +580,18 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   const LowerOptions lo_int8 = lo;  // before any layer is kept in float by the budget
   const bool budget = o.keep_float_count > 0 || o.max_error > 0;
   if ((o.sensitivity || budget) && o.quantize && !samples.files.empty()) {
-    if (!choose_precision(g, lg, o, samples, &lo, &w, res, error)) return false;
+    if (!choose_precision(g, lg, o, samples, correct, &lo, res, error)) return false;
+  }
+  Graph corrected_all;  // every INT8 layer corrected, for the report of each step
+  if (correct && lo.keep_float != lo_int8.keep_float) {
+    if (o.report_steps) corrected_all = bc;
+    // Layers now in float (and any the runtime refused) get their own biases back.
+    bc = with_float_biases(bc, g, lo.keep_float);
+  }
+  if (lo.keep_float != lo_int8.keep_float) {
+    w = ModelWriter();
+    res->lowered = LowerResult();
+    if (!lower_graph(lg, lo, &w, &res->lowered, error)) return false;
     w.set_metadata(kConverterVersion, base_name(o.input_path), sha, method,
                    "int8 per-channel weights, int8 per-tensor activations");
   }
@@ -607,7 +616,8 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   if (o.quantize && o.report_samples > 0 && !samples.files.empty()) {
     if (!quality_report(g, lg, o, lo, samples, res, error)) return false;
     if (o.report_steps && !prequantized &&
-        !report_each_step(o.equalize ? plain : g, g, lg, o, samples, lo_int8, lo, budget, res, error))
+        !report_each_step(o.equalize ? plain : g, g, corrected_all.nodes.empty() ? lg : corrected_all, lg, o, samples,
+                          lo_int8, lo, budget, res, error))
       return false;
     if (!o.report_json.empty() && !write_report_json(o.report_json, *res, error)) return false;
   }

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "converter/calib/bias_correction.h"
 #include "converter/float/float_executor.h"
 #include "converter/writer/model_writer.h"
 #include "octet/octet.h"
@@ -103,7 +104,8 @@ bool ModelProbe::init(std::string* error) {
 bool ModelProbe::error_of(const Graph& lowered, const LowerOptions& options, double* relative_error,
                           std::string* error) const {
   Loaded l;
-  if (!load(lowered, options, &l, error)) return false;
+  if (!load(original_ ? with_float_biases(lowered, *original_, options.keep_float) : lowered, options, &l, error))
+    return false;
   double sum = 0;
   size_t terms = 0;
   std::vector<float> got;
@@ -133,7 +135,8 @@ bool ModelProbe::error_of(const Graph& lowered, const LowerOptions& options, dou
 bool ModelProbe::latency_of(const Graph& lowered, const LowerOptions& options, int runs, double* ms,
                             std::string* error) const {
   Loaded l;
-  if (!load(lowered, options, &l, error)) return false;
+  if (!load(original_ ? with_float_biases(lowered, *original_, options.keep_float) : lowered, options, &l, error))
+    return false;
   if (samples_.empty() || !set_inputs(l, samples_[0], error)) return samples_.empty() ? (*error = "no samples", false) : false;
   std::vector<double> t;
   for (int i = 0; i <= runs; ++i) {

@@ -22,6 +22,9 @@ class ModelProbe {
   // outputs as the graphs lowered later).
   ModelProbe(const Graph& reference, std::vector<std::map<std::string, Tensor>> samples);
   bool init(std::string* error);  // runs the float executor once per sample
+  // The graphs lowered later are bias corrected (converter/calib/bias_correction.h):
+  // the layers each lowering keeps in float get `original`'s biases back.
+  void restore_float_biases_from(const Graph* original) { original_ = original; }
   // Relative output error of `lowered` under `options`: squared error over squared
   // signal, per output and sample, averaged. 1e-2 is an SQNR of 20 dB.
   bool error_of(const Graph& lowered, const LowerOptions& options, double* relative_error, std::string* error) const;
@@ -30,6 +33,7 @@ class ModelProbe {
 
  private:
   const Graph& g_;
+  const Graph* original_ = nullptr;
   std::vector<std::map<std::string, Tensor>> samples_;
   std::vector<std::map<std::string, std::vector<float>>> reference_;
 };

@@ -12,7 +12,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "converter/calib/bias_correction.h"
 #include "converter/calib/calibrator.h"
+#include "converter/float/float_executor.h"
 #include "converter/io/npy.h"
 #include "converter/onnx/onnx_import.h"
 #include "converter/passes/passes.h"
@@ -147,6 +149,36 @@ TEST(Sensitivity, TheBudgetKeepsTheHarmfulLayerInFloatAndHelps) {
   ASSERT_TRUE(choose_float_layers(probe, s.g, s.lo, ranking, err, &c, &e)) << e;
   EXPECT_EQ(c.layers, 0u);
   EXPECT_FALSE(c.met);
+}
+
+TEST(Sensitivity, FloatLayersOfABiasCorrectedGraphGetTheirOwnBiasesBack) {
+  Planted s;
+  setup(&s, "");
+  Graph corrected = s.g;
+  std::string e;
+  auto load = [&](size_t i, std::map<std::string, Tensor>* in, std::string*) { return *in = s.samples[i], true; };
+  ASSERT_TRUE(correct_biases(s.g, &corrected, s.lo, s.samples.size(), load, nullptr, &e)) << e;
+  auto bias_of = [](const Graph& g, const std::string& node) {
+    for (const auto& n : g.nodes)
+      if (n.name == node) return n.input_present(2) ? g.constant(n.inputs[2])->to_floats() : std::vector<float>{};
+    return std::vector<float>{};
+  };
+  // c3 and y have no bias in the model: the correction gave them one.
+  ASSERT_FALSE(bias_of(corrected, "c3").empty());
+  ASSERT_NE(bias_of(corrected, "c1"), bias_of(s.g, "c1"));
+  const Graph restored = with_float_biases(corrected, s.g, {"c1", "c3"});
+  EXPECT_EQ(bias_of(restored, "c1"), bias_of(s.g, "c1"));
+  EXPECT_TRUE(bias_of(restored, "c3").empty());
+  EXPECT_EQ(bias_of(restored, "c2"), bias_of(corrected, "c2"));  // still INT8: still corrected
+  // All in float: the float executor gives the original graph's outputs, bit for bit.
+  std::set<std::string> all;
+  for (const auto& n : s.g.nodes) all.insert(n.name);
+  const Graph all_float = with_float_biases(corrected, s.g, all);
+  FloatExecutor a(s.g), b(all_float);
+  std::map<std::string, Tensor> oa, ob;
+  ASSERT_TRUE(a.run(s.samples[0], &oa, &e)) << e;
+  ASSERT_TRUE(b.run(s.samples[0], &ob, &e)) << e;
+  EXPECT_EQ(oa["y"].to_floats(), ob["y"].to_floats());
 }
 
 TEST(Sensitivity, ConvertKeepsTheBudgetAndReportsIt) {
