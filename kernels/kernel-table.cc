@@ -24,6 +24,7 @@ KernelTable build(KernelPath path) {
   t.quantize = qs8_quantize_config(path);
   t.dwconv1x1 = qs8_dwconv1x1_config(path);
   t.winograd = qs8_winograd_config(path);
+  t.f32conv = f32_conv_config(path);
   return t;
 }
 

@@ -2,6 +2,7 @@
 // runtime/cpu.cc chooses the path; operators read the table they were built with.
 #pragma once
 
+#include "kernels/f32-conv-config.h"
 #include "kernels/kernel-path.h"
 #include "kernels/qs8-dwconv-config.h"
 #include "kernels/qs8-dwconv1x1-config.h"
@@ -21,6 +22,7 @@ struct KernelTable {
   QS8QuantizeConfig quantize;
   QS8DwConv1x1Config dwconv1x1;
   QS8WinogradConfig winograd;  // 3x3 stride-1 convolutions, where exact
+  F32ConvConfig f32conv;       // float Conv2D / FullyConnected
 };
 
 // The table of a path (static storage, built on first use, thread-safe). Whether

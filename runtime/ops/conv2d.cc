@@ -209,6 +209,21 @@ Status create_conv2d(const OpBuildContext& c, std::unique_ptr<Operator>* out) {
     read_float_clamp(o->float_clamp(), &op->out_min, &op->out_max);
     OCTET_RETURN_IF_ERROR(check_float_clamp(c, op->out_min, op->out_max));
     op->kernel = "f32_conv2d__reference";
+    F32ConvLayer p;
+    p.shape = s;
+    p.weights = reinterpret_cast<const float*>(w.data);
+    p.bias = bias != nullptr ? reinterpret_cast<const float*>(bias->data) : nullptr;
+    p.out_min = op->out_min;
+    p.out_max = op->out_max;
+    std::unique_ptr<Operator> simd;
+    OCTET_RETURN_IF_ERROR(create_conv2d_f32(c, p, &simd));
+    if (simd) {
+      simd->type = "Conv2D";
+      simd->macs = static_cast<uint64_t>(y.elements) * static_cast<uint64_t>(s.kernel_h) *
+                   static_cast<uint64_t>(s.kernel_w) * static_cast<uint64_t>(s.in_c / s.groups);
+      *out = std::move(simd);
+      return Status::Ok();
+    }
   }
   op->type = "Conv2D";
   op->macs = static_cast<uint64_t>(y.elements) * static_cast<uint64_t>(s.kernel_h) * static_cast<uint64_t>(s.kernel_w) *
@@ -262,6 +277,16 @@ Status create_fully_connected(const OpBuildContext& c, std::unique_ptr<Operator>
     read_float_clamp(o->float_clamp(), &op->out_min, &op->out_max);
     OCTET_RETURN_IF_ERROR(check_float_clamp(c, op->out_min, op->out_max));
     op->kernel = "f32_fully_connected__reference";
+    std::unique_ptr<Operator> simd;
+    OCTET_RETURN_IF_ERROR(create_fully_connected_f32(c, op->rows, op->k, op->n, reinterpret_cast<const float*>(w.data),
+                                                     bias != nullptr ? reinterpret_cast<const float*>(bias->data) : nullptr,
+                                                     op->out_min, op->out_max, &simd));
+    if (simd) {
+      simd->type = "FullyConnected";
+      simd->macs = static_cast<uint64_t>(op->rows) * op->k * op->n;
+      *out = std::move(simd);
+      return Status::Ok();
+    }
   }
   op->type = "FullyConnected";
   op->macs = static_cast<uint64_t>(op->rows) * op->k * op->n;

@@ -51,4 +51,21 @@ Status create_fully_connected_gemm(const OpBuildContext& c, size_t rows, size_t 
                                    const int32_t* bias, int32_t input_zero_point, const RequantTable& table,
                                    const RequantParams& rq, std::unique_ptr<Operator>* out);
 
+// A checked float convolution: shape, constant OHWI weights, bias (may be null)
+// and the output clamp.
+struct F32ConvLayer {
+  ConvShape shape;
+  const float* weights = nullptr;
+  const float* bias = nullptr;
+  float out_min = 0, out_max = 0;
+};
+
+// float Conv2D on the path's float kernels (conv2d_f32.cc): groups == 1 and
+// depthwise (groups == in_c == out_c); null for other groups or the reference path.
+Status create_conv2d_f32(const OpBuildContext& c, const F32ConvLayer& p, std::unique_ptr<Operator>* out);
+
+// float fully connected: rows x k input, (n, k) weights (conv2d_f32.cc).
+Status create_fully_connected_f32(const OpBuildContext& c, size_t rows, size_t k, size_t n, const float* weights,
+                                  const float* bias, float out_min, float out_max, std::unique_ptr<Operator>* out);
+
 }  // namespace octet::rt
