@@ -34,7 +34,10 @@ double unary_function_f64(UnaryFunction f, double x, double alpha, double beta) 
   return x;
 }
 
-float unary_function_f32(UnaryFunction f, float x, float alpha, float beta) {
+namespace {
+
+// Inlined into the per-function loops below (the switch folds away there).
+[[gnu::always_inline]] inline float unary_value_f32(UnaryFunction f, float x, float alpha, float beta) {
   switch (f) {
     case UnaryFunction::kRelu: return x > 0 ? x : 0.0f;
     case UnaryFunction::kClamp: return std::min(std::max(x, alpha), beta);
@@ -59,6 +62,12 @@ float unary_function_f32(UnaryFunction f, float x, float alpha, float beta) {
   return x;
 }
 
+}  // namespace
+
+float unary_function_f32(UnaryFunction f, float x, float alpha, float beta) {
+  return unary_value_f32(f, x, alpha, beta);
+}
+
 void build_qs8_lut_of(const std::function<double(double)>& f, float in_scale, int32_t in_zero_point,
                       float out_scale, int32_t out_zero_point, int8_t table[256]) {
   for (int q = -128; q <= 127; ++q) {
@@ -78,9 +87,32 @@ void build_qs8_lut(UnaryFunction f, double alpha, double beta, float in_scale,
                    out_scale, out_zero_point, table);
 }
 
+namespace {
+
+// One loop per function, so the switch is resolved at compile time and the loop
+// vectorises where the function allows; each element is computed exactly as
+// unary_function_f32 computes it.
+template <UnaryFunction F>
+void unary_loop(float alpha, float beta, size_t n, const float* x, float* y) {
+  for (size_t i = 0; i < n; ++i) y[i] = unary_value_f32(F, x[i], alpha, beta);
+}
+
+}  // namespace
+
 void f32_unary__reference(UnaryFunction f, float alpha, float beta, size_t n, const float* x,
                           float* y) {
-  for (size_t i = 0; i < n; ++i) y[i] = unary_function_f32(f, x[i], alpha, beta);
+  using U = UnaryFunction;
+  switch (f) {
+#define OCTET_UNARY_CASE(K) \
+  case U::K: return unary_loop<U::K>(alpha, beta, n, x, y);
+    OCTET_UNARY_CASE(kRelu) OCTET_UNARY_CASE(kClamp) OCTET_UNARY_CASE(kHardSwish)
+    OCTET_UNARY_CASE(kHardSigmoid) OCTET_UNARY_CASE(kSigmoid) OCTET_UNARY_CASE(kTanh)
+    OCTET_UNARY_CASE(kLeakyRelu) OCTET_UNARY_CASE(kSwish) OCTET_UNARY_CASE(kExp) OCTET_UNARY_CASE(kAbs)
+    OCTET_UNARY_CASE(kNeg) OCTET_UNARY_CASE(kElu) OCTET_UNARY_CASE(kGelu) OCTET_UNARY_CASE(kSqrt)
+    OCTET_UNARY_CASE(kReciprocal) OCTET_UNARY_CASE(kLog) OCTET_UNARY_CASE(kErf) OCTET_UNARY_CASE(kSoftplus)
+    OCTET_UNARY_CASE(kFloor)
+#undef OCTET_UNARY_CASE
+  }
 }
 
 }  // namespace octet
