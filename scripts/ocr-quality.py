@@ -9,7 +9,10 @@ by side in one run.
 
 Data (under $OCTET_WORK/quality, default ~/.cache/octet/quality; made once):
   calib/    scripts/make_text_images.py --seed 1 --count 32  (calibration images)
-  heldout/  scripts/make_text_images.py --seed 2 --count N   (default 96; never calibrated on)
+  heldout/  scripts/make_text_images.py --seed 2 --count N   (default 96; never calibrated on):
+            the det pages
+  lines/    scripts/make_text_images.py --seed 3 --count L   (default 384): the rec and cls
+            lines (L rec lines, L/2 cls lines each upright and rotated)
 Both runtimes see the same preprocessed tensors (octet-preprocess, PaddleOCR's
 mean/std, BGR); FP32 reference outputs come from ONNX Runtime on the FP32 model.
 
@@ -57,17 +60,23 @@ def run(cmd, quiet=True):
     return r
 
 
+def heldout(kind):
+    return "heldout" if kind == "det" else "lines"
+
+
 def images(sub, kind):
     d = os.path.join(Q, sub, kind)
     return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith((".png", ".jpg")))
 
 
-def prepare(build, count):
-    for sub, seed, n in (("calib", 1, 32), ("heldout", 2, count)):
+def prepare(build, count, line_count):
+    for sub, seed, n in (("calib", 1, 32), ("heldout", 2, count), ("lines", 3, line_count)):
         if not os.path.exists(os.path.join(Q, sub, "labels.txt")):
             run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "make_text_images.py"), os.path.join(Q, sub),
                  "--count", str(n), "--seed", str(seed)])
         for kind, m in MODELS.items():
+            if sub != "calib" and heldout(kind) != sub:
+                continue
             out = os.path.join(Q, "bin", sub, kind)
             if os.path.isdir(out) and len(os.listdir(out)) == len(images(sub, kind)):
                 continue
@@ -92,7 +101,7 @@ def ort_outputs(model, kind, out):
     """ONNX Runtime over the held-out inputs -> {stem: array}."""
     if not os.path.exists(os.path.join(out, "meta.json")):
         shape = "x".join(str(d) for d in MODELS[kind]["shape"])
-        run(["node", os.path.join(PEERS, "ort_run.js"), model, "--inputs", os.path.join(Q, "bin", "heldout", kind),
+        run(["node", os.path.join(PEERS, "ort_run.js"), model, "--inputs", os.path.join(Q, "bin", heldout(kind), kind),
              "--shape", shape, "--dump-dir", out, "--threads", "2"])
     res = {}
     for f in sorted(os.listdir(out)):
@@ -103,7 +112,7 @@ def ort_outputs(model, kind, out):
 
 def octet_outputs(build, model, kind, out):
     res = {}
-    d = os.path.join(Q, "bin", "heldout", kind)
+    d = os.path.join(Q, "bin", heldout(kind), kind)
     for f in sorted(os.listdir(d)):
         stem = f[:-4]
         o = os.path.join(out, stem)
@@ -176,7 +185,8 @@ def main():
                     help="NAME='octet-convert args' (repeatable; default: minmax and the default)")
     ap.add_argument("--no-ort", action="store_true", help="leave out ONNX Runtime's own recipes")
     ap.add_argument("--qdq", action="store_true", help="also run each octet recipe's --emit-qdq model in ORT")
-    ap.add_argument("--count", type=int, default=96, help="held-out images per model (default 96)")
+    ap.add_argument("--count", type=int, default=96, help="held-out det pages (default 96)")
+    ap.add_argument("--line-count", type=int, default=384, help="held-out rec lines and cls images (default 384)")
     ap.add_argument("--fresh", action="store_true", help="convert and run the octet recipes again")
     ap.add_argument("--json", help="write all figures as JSON")
     a = ap.parse_args()
@@ -185,7 +195,7 @@ def main():
     for r in a.recipe or ["octet-minmax=--calib-method minmax", "octet-default="]:
         name, _, args = r.partition("=")
         recipes.append((name, shlex.split(args)))
-    prepare(build, a.count)
+    prepare(build, a.count, a.line_count)
     k = keys()
     results = {}
     for kind in a.models.split(","):
