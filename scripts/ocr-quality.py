@@ -69,13 +69,16 @@ def images(sub, kind):
     return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith((".png", ".jpg")))
 
 
-def prepare(build, count, line_count):
-    for sub, seed, n in (("calib", 1, 32), ("heldout", 2, count), ("lines", 3, line_count)):
+CALIB = "calib"
+
+
+def prepare(build, count, line_count, calib_count):
+    for sub, seed, n in ((CALIB, 1, calib_count), ("heldout", 2, count), ("lines", 3, line_count)):
         if not os.path.exists(os.path.join(Q, sub, "labels.txt")):
             run(["/usr/bin/python3", os.path.join(ROOT, "scripts", "make_text_images.py"), os.path.join(Q, sub),
                  "--count", str(n), "--seed", str(seed)])
         for kind, m in MODELS.items():
-            if sub != "calib" and heldout(kind) != sub:
+            if sub != CALIB and heldout(kind) != sub:
                 continue
             out = os.path.join(Q, "bin", sub, kind)
             if os.path.isdir(out) and len(os.listdir(out)) == len(images(sub, kind)):
@@ -187,6 +190,7 @@ def main():
     ap.add_argument("--qdq", action="store_true", help="also run each octet recipe's --emit-qdq model in ORT")
     ap.add_argument("--count", type=int, default=96, help="held-out det pages (default 96)")
     ap.add_argument("--line-count", type=int, default=384, help="held-out rec lines and cls images (default 384)")
+    ap.add_argument("--calib-count", type=int, default=32, help="calibration images per model (default 32)")
     ap.add_argument("--fresh", action="store_true", help="convert and run the octet recipes again")
     ap.add_argument("--json", help="write all figures as JSON")
     a = ap.parse_args()
@@ -195,7 +199,10 @@ def main():
     for r in a.recipe or ["octet-minmax=--calib-method minmax", "octet-default="]:
         name, _, args = r.partition("=")
         recipes.append((name, shlex.split(args)))
-    prepare(build, a.count, a.line_count)
+    global CALIB
+    if a.calib_count != 32:
+        CALIB = "calib%d" % a.calib_count
+    prepare(build, a.count, a.line_count, a.calib_count)
     k = keys()
     results = {}
     for kind in a.models.split(","):
@@ -211,11 +218,12 @@ def main():
                     os.makedirs(os.path.dirname(qdq), exist_ok=True)
                     log("%s: ONNX Runtime quantize_static (%s)" % (kind, method))
                     run([os.path.join(PEERS, "py.sh"), os.path.join(PEERS, "qdq_quantize.py"), fp32, qdq, "--calib",
-                         os.path.join(Q, "bin", "calib", kind), "--shape", "x".join(map(str, m["shape"])),
+                         os.path.join(Q, "bin", CALIB, kind), "--shape", "x".join(map(str, m["shape"])),
                          "--calibrate", method])
                 got = ort_outputs(qdq, kind, os.path.join(Q, "out", name, kind))
                 rows.append((name, metrics(kind, ref, got, k), None, None))
         for name, args in recipes:
+            name = name if CALIB == "calib" else "%s-%s" % (name, CALIB)
             model = os.path.join(Q, "models", "%s.%s.octet" % (kind, name))
             report = model + ".report.json"
             out = os.path.join(Q, "out", name, kind)
@@ -225,7 +233,7 @@ def main():
                 subprocess.run(["rm", "-rf", out, os.path.join(Q, "out", name + "-qdq", kind)])
                 t = time.time()
                 cmd = [os.path.join(build, "converter", "octet-convert"), fp32, "-o", model, "--input-shape",
-                       "x=" + ",".join(map(str, m["shape"])), "--calib", os.path.join(Q, "calib", kind),
+                       "x=" + ",".join(map(str, m["shape"])), "--calib", os.path.join(Q, CALIB, kind),
                        "--report-json", report, "--report-samples", "2"] + m["pre"].split() + m["conv"].split() + args
                 if a.qdq:
                     cmd += ["--emit-qdq", qdq]
