@@ -187,6 +187,7 @@ def main():
     ap.add_argument("--recipe", action="append", default=[],
                     help="NAME='octet-convert args' (repeatable; default: minmax and the default)")
     ap.add_argument("--no-ort", action="store_true", help="leave out ONNX Runtime's own recipes")
+    ap.add_argument("--no-octet", action="store_true", help="only ONNX Runtime's own recipes")
     ap.add_argument("--qdq", action="store_true", help="also run each octet recipe's --emit-qdq model in ORT")
     ap.add_argument("--count", type=int, default=96, help="held-out det pages (default 96)")
     ap.add_argument("--line-count", type=int, default=384, help="held-out rec lines and cls images (default 384)")
@@ -212,7 +213,7 @@ def main():
         rows = []
         if not a.no_ort:
             for method in ("minmax", "percentile"):
-                name = "ort-" + method
+                name = "ort-" + method + ("" if CALIB == "calib" else "-" + CALIB)
                 qdq = os.path.join(Q, "models", "%s.%s.onnx" % (kind, name))
                 if not os.path.exists(qdq):
                     os.makedirs(os.path.dirname(qdq), exist_ok=True)
