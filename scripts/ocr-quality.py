@@ -223,7 +223,7 @@ def main():
                          "--calibrate", method])
                 got = ort_outputs(qdq, kind, os.path.join(Q, "out", name, kind))
                 rows.append((name, metrics(kind, ref, got, k), None, None))
-        for name, args in recipes:
+        for name, args in [] if a.no_octet else recipes:
             name = name if CALIB == "calib" else "%s-%s" % (name, CALIB)
             model = os.path.join(Q, "models", "%s.%s.octet" % (kind, name))
             report = model + ".report.json"
