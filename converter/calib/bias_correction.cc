@@ -252,8 +252,11 @@ Graph with_float_biases(const Graph& corrected, const Graph& original, const std
   Graph g = corrected;
   std::map<std::string, const Node*> before;
   for (const auto& n : original.nodes) before[n.name] = &n;
+  std::set<std::string> inserted;  // outputs of float MatMuls read by an inserted Add
   for (auto& n : g.nodes) {
-    if (!float_nodes.count(n.name)) continue;
+    const bool after_float = n.op_type == "Add" && !before.count(n.name) && !n.inputs.empty() &&
+                             (inserted.count(n.inputs[0]) || inserted.count(n.inputs.back()));
+    if (!float_nodes.count(n.name) && !after_float) continue;
     auto it = before.find(n.name);
     if (it != before.end()) {
       // The node as it was (a Gemm's beta included); its non-constant inputs are the same values.
@@ -261,6 +264,9 @@ Graph with_float_biases(const Graph& corrected, const Graph& original, const std
       n.attrs = it->second->attrs;
       for (const auto& in : n.inputs)
         if (!in.empty() && original.is_constant(in) && !g.is_constant(in)) g.constants[in] = *original.constant(in);
+      // A MatMul whose output the correction renamed feeds the Add it inserted.
+      if (!n.outputs.empty() && !it->second->outputs.empty() && n.outputs[0] != it->second->outputs[0])
+        inserted.insert(n.outputs[0]);
       continue;
     }
     // An Add the correction inserted after a MatMul: its constant is all correction.

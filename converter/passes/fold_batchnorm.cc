@@ -83,7 +83,7 @@ bool fold_into_producer(Graph* g, Node& prod, const BnParams& p) {
 // output of rank `rank` with `c` channels on axis 1: one value, or c values along
 // that axis only. Empty when the shape is anything else.
 std::vector<float> channel_factors(const Tensor& t, size_t rank, int64_t c) {
-  if (t.dtype != DType::kFloat32 || t.rank() > rank) return {};
+  if (c <= 0 || t.dtype != DType::kFloat32 || t.rank() > rank) return {};
   if (t.numel() == 1) return std::vector<float>(static_cast<size_t>(c), static_cast<float>(t.get_f(0)));
   if (t.numel() != c) return {};
   // Right-aligned broadcasting: the dimension holding c must be axis 1 of the output.

@@ -227,8 +227,11 @@ bool write_report_json(const std::string& path, const ConvertResult& r, std::str
     std::snprintf(buf, sizeof buf, ",\n  \"output_sqnr_all_int8_db\": %.3f, \"output_sqnr_chosen_db\": %.3f", r.sqnr_all_int8_db,
                   r.sqnr_chosen_db);
     s << buf;
-    std::snprintf(buf, sizeof buf, ",\n  \"ms_all_int8\": %.3f, \"ms_chosen\": %.3f", r.ms_all_int8, r.ms_chosen);
-    s << buf << ",\n  \"sensitivity\": [";
+    if (r.ms_all_int8 > 0) {  // measured only with a budget
+      std::snprintf(buf, sizeof buf, ",\n  \"ms_all_int8\": %.3f, \"ms_chosen\": %.3f", r.ms_all_int8, r.ms_chosen);
+      s << buf;
+    }
+    s << ",\n  \"sensitivity\": [";
     for (size_t i = 0; i < r.sensitivity.size(); ++i) {
       const auto& x = r.sensitivity[i];
       std::snprintf(buf, sizeof buf, "\"sqnr_db\": %.3f, \"mac_fraction\": %.6f", x.sqnr_db, x.mac_fraction);
@@ -259,7 +262,10 @@ bool write_report_json(const std::string& path, const ConvertResult& r, std::str
   return true;
 }
 
-double sqnr_of(double relative_error) { return relative_error > 0 ? -10.0 * std::log10(relative_error) : 99.0; }
+double sqnr_of(double relative_error) {
+  if (!std::isfinite(relative_error)) return -99.0;  // NaN or infinite outputs: the worst
+  return relative_error > 0 ? -10.0 * std::log10(relative_error) : 99.0;
+}
 
 // Sensitivity analysis and the float layers a budget buys; lowers again into *w.
 bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, const Samples& samples,
@@ -281,13 +287,15 @@ bool choose_precision(const Graph& g, const Graph& lg, const ConvertOptions& o, 
   b.keep_float = o.keep_float_count;
   b.max_error = o.max_error;
   b.max_float_macs = o.max_float_macs;
+  const bool budget = o.keep_float_count > 0 || o.max_error > 0;
   PrecisionChoice c;
-  if (!choose_float_layers(probe, lg, *lo, ranking, b, &c, error)) return false;
+  if (budget && !choose_float_layers(probe, lg, *lo, ranking, b, &c, error)) return false;
   double e0 = 0;
   if (!probe.error_of(lg, *lo, &e0, error)) return false;
   res->sqnr_all_int8_db = sqnr_of(e0);
-  res->sqnr_chosen_db = sqnr_of(c.relative_error);
-  const bool budget = o.keep_float_count > 0 || o.max_error > 0;
+  res->sqnr_chosen_db = budget ? sqnr_of(c.relative_error) : res->sqnr_all_int8_db;
+  if (!budget)
+    for (const auto& n : lg.nodes) c.total_macs += node_macs(lg, n);
   LowerOptions chosen = *lo;
   chosen.keep_float.insert(c.float_nodes.begin(), c.float_nodes.end());
   if (budget && !probe.latency_of(lg, *lo, 7, &res->ms_all_int8, error)) return false;
@@ -533,6 +541,7 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
   // Bias correction changes a copy, lg, which is lowered; g stays the float reference.
   Graph bc;
   const bool correct = o.bias_correction && o.quantize && !samples.files.empty();
+  std::set<std::string> corrected_with = lo.keep_float;  // layers the correction left alone
   if (correct) {
     bc = g;
     auto loader = [&](size_t i, std::map<std::string, Tensor>* in, std::string* e) {
@@ -583,12 +592,14 @@ bool convert_model(const ConvertOptions& o, ConvertResult* res, std::string* err
     if (!choose_precision(g, lg, o, samples, correct, &lo, res, error)) return false;
   }
   Graph corrected_all;  // every INT8 layer corrected, for the report of each step
-  if (correct && lo.keep_float != lo_int8.keep_float) {
-    if (o.report_steps) corrected_all = bc;
-    // Layers now in float (and any the runtime refused) get their own biases back.
+  const bool restore = correct && lo.keep_float != corrected_with;
+  if (restore) {
+    if (o.report_steps) corrected_all = with_float_biases(bc, g, lo_int8.keep_float);
+    // Layers now in float (chosen by the budget or refused by the runtime) get their
+    // own biases back.
     bc = with_float_biases(bc, g, lo.keep_float);
   }
-  if (lo.keep_float != lo_int8.keep_float) {
+  if (restore || lo.keep_float != lo_int8.keep_float) {
     w = ModelWriter();
     res->lowered = LowerResult();
     if (!lower_graph(lg, lo, &w, &res->lowered, error)) return false;

@@ -290,6 +290,8 @@ bool measure_sensitivity(const ModelProbe& probe, const Graph& lowered, const Lo
     if (!probe.error_of(lowered, o, &s.relative_error, &e)) {
       // A layer the runtime refuses alone is left out of the ranking.
       s.relative_error = -1;
+    } else if (!std::isfinite(s.relative_error)) {
+      s.relative_error = INFINITY;  // NaN outputs: the most harmful, and a sortable number
     }
     if (progress) std::fprintf(stderr, "\rsensitivity: %zu/%zu layers", ++done, order.size());
   }

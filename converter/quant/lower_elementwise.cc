@@ -118,6 +118,9 @@ bool step_of(const Graph& g, const Node& n, const std::string& v, Step* s) {
   if (ci < 0 || n.inputs[1 - ci] != v) return false;
   const Tensor* c = g.constant(n.inputs[ci]);
   if (!c || c->numel() != 1 || c->dtype != DType::kFloat32) return false;
+  // A constant of higher rank would broadcast v to a new shape: not element-wise.
+  const ValueInfo* vi = g.info(v);
+  if (!vi || !vi->has_shape || c->rank() > vi->shape.size()) return false;
   s->unary = false;
   s->op = t == "Add" ? '+' : t == "Sub" ? '-' : t == "Mul" ? '*' : '/';
   s->constant_first = ci == 0;
@@ -132,7 +135,8 @@ std::vector<Step> unary_chain(LowerContext& ctx, size_t k) {
   std::vector<Step> chain;
   const Graph& g = ctx.g;
   Step s;
-  if (!step_of(g, g.nodes[k], g.nodes[k].inputs[0], &s) && !step_of(g, g.nodes[k], g.nodes[k].inputs.back(), &s))
+  if (g.nodes[k].inputs.empty() ||
+      (!step_of(g, g.nodes[k], g.nodes[k].inputs[0], &s) && !step_of(g, g.nodes[k], g.nodes[k].inputs.back(), &s)))
     return chain;
   // Sigmoid(x) read by x * Sigmoid(x) is lowered as Swish by lower_unary.
   if (s.unary && s.f == UnaryFunction::kSigmoid) return chain;
@@ -156,12 +160,18 @@ std::vector<Step> unary_chain(LowerContext& ctx, size_t k) {
 std::function<double(double)> elementwise_reader(const Graph& g, const std::string& v) {
   std::vector<Step> chain;
   std::string y = v;
+  // The steps the lowering would put in one table (unary_chain's rules; --keep-float
+  // is not known here): a Sigmoid is a table of its own, so it ends a chain, or is
+  // the whole function when it reads v itself.
   while (!g.is_output(y)) {
     const auto cons = g.consumers(y);
     Step s;
-    if (cons.size() != 1 || !step_of(g, g.nodes[cons[0]], y, &s) || (s.unary && s.f == UnaryFunction::kSigmoid && chain.empty()))
-      break;
+    std::string why;
+    if (cons.size() != 1 || !step_of(g, g.nodes[cons[0]], y, &s) || !has_int8_kernel(g, g.nodes[cons[0]], &why)) break;
+    const bool sigmoid = s.unary && s.f == UnaryFunction::kSigmoid;
+    if (sigmoid && !chain.empty()) break;
     chain.push_back(s);
+    if (sigmoid) break;
     y = s.node->outputs[0];
   }
   if (chain.empty()) return nullptr;

@@ -181,6 +181,39 @@ TEST(Sensitivity, FloatLayersOfABiasCorrectedGraphGetTheirOwnBiasesBack) {
   EXPECT_EQ(oa["y"].to_floats(), ob["y"].to_floats());
 }
 
+TEST(Sensitivity, AFloatMatMulLosesTheBiasTheCorrectionInsertedForIt) {
+  OnnxBuilder b(13);
+  b.input("x", {4, 16});
+  b.weight("w", {16, 8}, -0.5f, 0.5f);
+  b.node("MatMul", {"x", "w"}, "y");
+  b.output("y");
+  const Graph g = import_and_simplify(b);
+  std::mt19937 rng(2);
+  std::vector<std::map<std::string, Tensor>> samples;
+  for (int i = 0; i < 4; ++i) {
+    Tensor t(DType::kFloat32, {4, 16});
+    std::uniform_real_distribution<float> d(0.0f, 1.0f);  // non-negative: rounding errors add up
+    for (int64_t k = 0; k < t.numel(); ++k) t.data<float>()[k] = d(rng);
+    samples.push_back({{"x", t}});
+  }
+  LowerOptions lo;
+  CalibOptions co;
+  co.progress = false;
+  std::string e;
+  auto load = [&](size_t i, std::map<std::string, Tensor>* in, std::string*) { return *in = samples[i], true; };
+  ASSERT_TRUE(calibrate(g, values_needing_ranges(g), samples.size(), load, co, &lo.ranges, &e)) << e;
+  Graph corrected = g;
+  ASSERT_TRUE(correct_biases(g, &corrected, lo, samples.size(), load, nullptr, &e)) << e;
+  ASSERT_GT(corrected.nodes.size(), g.nodes.size());  // the Add it inserted
+  // Only the MatMul's name: its inserted Add goes with it.
+  const Graph restored = with_float_biases(corrected, g, {g.nodes[0].name});
+  FloatExecutor a(g), c(restored);
+  std::map<std::string, Tensor> oa, oc;
+  ASSERT_TRUE(a.run(samples[0], &oa, &e)) << e;
+  ASSERT_TRUE(c.run(samples[0], &oc, &e)) << e;
+  EXPECT_EQ(oa["y"].to_floats(), oc["y"].to_floats());
+}
+
 TEST(Sensitivity, ConvertKeepsTheBudgetAndReportsIt) {
   char tmpl[] = "/tmp/octet_sensitivity_test_XXXXXX";
   const std::string dir = mkdtemp(tmpl);
