@@ -34,7 +34,7 @@ echo "== octet-convert: text direction classifier"
 convert cls ch_ppocr_mobile_v2.0_cls_infer.onnx --input-shape x=1,3,48,192 --calib "$I/cls" $PADDLE_REC
 echo "== octet-convert: text recognition"
 # shellcheck disable=SC2086
-convert rec ch_PP-OCRv4_rec_infer.onnx --input-shape x=1,3,48,320 --calib "$I/rec" --calib-method percentile $PADDLE_REC
+convert rec ch_PP-OCRv4_rec_infer.onnx --input-shape x=1,3,48,320 --calib "$I/rec" --calib-method mse --bias-correction --equalize $PADDLE_REC
 echo "== octet-convert: text detection"
 # shellcheck disable=SC2086
 convert det ch_PP-OCRv4_det_infer.onnx --input-shape x=1,3,640,640 --calib "$I/det" --calib-limit 8 --report-samples 2 \
