@@ -57,6 +57,13 @@ bool FloatExecutor::run(const std::map<std::string, Tensor>& inputs, std::map<st
   const std::set<std::string> graph_outputs(g_.outputs.begin(), g_.outputs.end());
 
   std::map<std::string, Tensor> values;  // produced by nodes
+  int64_t held = 0;                      // bytes in `values`
+  auto drop = [&](const std::string& v) {
+    auto it = values.find(v);
+    if (it == values.end()) return;
+    held -= static_cast<int64_t>(it->second.bytes.size());
+    values.erase(it);
+  };
   auto lookup = [&](const std::string& v) -> const Tensor* {
     auto it = values.find(v);
     if (it != values.end()) return &it->second;
@@ -102,8 +109,11 @@ bool FloatExecutor::run(const std::map<std::string, Tensor>& inputs, std::map<st
         return false;
       }
       names.push_back(node.outputs[i]);
+      drop(node.outputs[i]);
+      held += static_cast<int64_t>(t.bytes.size());
       values[node.outputs[i]] = std::move(results[i]);
     }
+    if (!check_held_bytes(held, node.label() + ": the float graph", error)) return false;
     if (observer_) {
       std::vector<const Tensor*> produced;
       for (const auto& n : names) produced.push_back(&values[n]);
@@ -113,9 +123,9 @@ bool FloatExecutor::run(const std::map<std::string, Tensor>& inputs, std::map<st
     // Free what nobody reads any more: this node's inputs whose last reader it
     // was, and its outputs that nobody reads at all.
     for (const auto& v : node.inputs)
-      if (!v.empty() && last_use[v] == k && !graph_outputs.count(v)) values.erase(v);
+      if (!v.empty() && last_use[v] == k && !graph_outputs.count(v)) drop(v);
     for (const auto& v : names)
-      if (!last_use.count(v) && !graph_outputs.count(v)) values.erase(v);
+      if (!last_use.count(v) && !graph_outputs.count(v)) drop(v);
   }
 
   for (const auto& name : g_.outputs) {

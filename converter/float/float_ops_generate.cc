@@ -71,7 +71,7 @@ bool op_range(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* o
     if (delta == 0 || !std::isfinite(start) || !std::isfinite(limit) || !std::isfinite(delta))
       return fail(error, "delta must be non-zero and all values finite");
     const double count = std::ceil((static_cast<double>(limit) - start) / delta);
-    if (count > kMaxElements) return fail(error, "the range is too long");
+    if (count > static_cast<double>(float_limits().max_elements)) return fail(error, "the range is too long");
     const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
     y = Tensor(t, {n});
     for (int64_t i = 0; i < n; ++i) y.data<float>()[i] = start + static_cast<float>(i) * delta;
@@ -79,7 +79,7 @@ bool op_range(const Node&, int64_t, const Inputs& inputs, std::vector<Tensor>* o
     const int64_t start = inputs[0]->get_i(0), limit = inputs[1]->get_i(0), delta = inputs[2]->get_i(0);
     if (delta == 0) return fail(error, "delta must be non-zero");
     const double count = std::ceil((static_cast<double>(limit) - static_cast<double>(start)) / static_cast<double>(delta));
-    if (count > kMaxElements) return fail(error, "the range is too long");
+    if (count > static_cast<double>(float_limits().max_elements)) return fail(error, "the range is too long");
     const int64_t n = count > 0 ? static_cast<int64_t>(count) : 0;
     y = Tensor(t, {n});
     for (int64_t i = 0; i < n; ++i) {

@@ -1,7 +1,47 @@
 #include "converter/float/float_ops_util.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+
+namespace octet::cvt {
+
+namespace {
+std::atomic<int64_t> g_max_elements{int64_t{1} << 28};
+std::atomic<int64_t> g_max_held_bytes{0};
+
+int64_t half_physical_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page <= 0) return int64_t{8} << 30;
+  return static_cast<int64_t>(pages) / 2 * page;
+}
+}  // namespace
+
+FloatLimits float_limits() {
+  FloatLimits l;
+  l.max_elements = g_max_elements.load();
+  l.max_held_bytes = g_max_held_bytes.load();
+  if (l.max_held_bytes <= 0) l.max_held_bytes = half_physical_memory();
+  return l;
+}
+
+void set_float_limits(const FloatLimits& limits) {
+  g_max_elements = std::max<int64_t>(1, std::min(limits.max_elements, fops::kMaxElements));
+  g_max_held_bytes = std::max<int64_t>(0, limits.max_held_bytes);
+}
+
+bool check_held_bytes(int64_t held, const std::string& what, std::string* error) {
+  const int64_t limit = float_limits().max_held_bytes;
+  if (held <= limit) return true;
+  if (error)
+    *error = what + " would hold " + std::to_string(held) + " bytes at once, more than the float reference's limit of " +
+             std::to_string(limit) + (g_max_held_bytes.load() > 0 ? "" : " (half the physical memory)");
+  return false;
+}
+
+}  // namespace octet::cvt
 
 namespace octet::cvt::fops {
 
@@ -15,6 +55,7 @@ bool checked_numel(const std::vector<int64_t>& shape, int64_t* n, std::string* e
     if (d < 0) return fail(error, "negative dimension in shape " + shape_str(shape));
   // The product of the non-zero dimensions is bounded too, so that even an empty
   // tensor's element count never overflows on the way (Tensor::numel).
+  const int64_t max = float_limits().max_elements;
   int64_t p = 1;
   bool empty = false;
   for (int64_t d : shape) {
@@ -22,8 +63,8 @@ bool checked_numel(const std::vector<int64_t>& shape, int64_t* n, std::string* e
       empty = true;
       continue;
     }
-    if (p > kMaxElements / d)
-      return fail(error, "shape " + shape_str(shape) + " has more than " + std::to_string(kMaxElements) + " elements");
+    if (p > max / d)
+      return fail(error, "shape " + shape_str(shape) + " has more than " + std::to_string(max) + " elements");
     p *= d;
   }
   *n = empty ? 0 : p;

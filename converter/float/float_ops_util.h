@@ -15,14 +15,15 @@
 
 namespace octet::cvt::fops {
 
-// The largest tensor an op may create (elements). Far above any activation of a
-// CNN, far below what would exhaust memory: bad shapes fail instead of crashing.
+// The ceiling of FloatLimits::max_elements, also used to bound attributes (pads,
+// repeats, scales) before any product is formed.
 constexpr int64_t kMaxElements = int64_t{1} << 28;
 
 // Sets *error (when error is not null) and returns false.
 bool fail(std::string* error, const std::string& msg);
 
-// numel of `shape`, false when a dimension is negative or the product exceeds kMaxElements.
+// numel of `shape`, false when a dimension is negative or the product exceeds
+// float_limits().max_elements.
 bool checked_numel(const std::vector<int64_t>& shape, int64_t* n, std::string* error);
 // *out = a zero-filled tensor of that type and shape, after checked_numel.
 bool alloc(DType t, const std::vector<int64_t>& shape, Tensor* out, std::string* error);

@@ -9,7 +9,9 @@ namespace octet::cvt {
 namespace {
 
 // Evaluates every node whose inputs are all constants; returns how many.
-int evaluate_constant_nodes(Graph* g, std::string* error, bool* failed) {
+// `created` counts the bytes of every constant folding has made so far, bounded
+// like the executor's values (float_limits).
+int evaluate_constant_nodes(Graph* g, int64_t* created, std::string* error, bool* failed) {
   int folded = 0;
   std::vector<Node> kept;
   for (auto& n : g->nodes) {
@@ -35,6 +37,11 @@ int evaluate_constant_nodes(Graph* g, std::string* error, bool* failed) {
     std::string e;
     if (!fn(n, g->opset, ins, &outs, &e)) {
       *error = "constant folding of " + n.label() + " failed: " + e;
+      *failed = true;
+      return folded;
+    }
+    for (const auto& t : outs) *created += static_cast<int64_t>(t.bytes.size());
+    if (!check_held_bytes(*created, "constant folding (at " + n.label() + ")", error)) {
       *failed = true;
       return folded;
     }
@@ -118,11 +125,12 @@ int replace_shape_nodes(Graph* g) {
 
 bool fold_constants(Graph* g, std::string* error) {
   bool failed = false;
-  evaluate_constant_nodes(g, error, &failed);
+  int64_t created = 0;
+  evaluate_constant_nodes(g, &created, error, &failed);
   if (failed) return false;
   if (!record_static_shapes(g, error)) return false;
   for (int round = 0; round < 16; ++round) {
-    const int changed = replace_shape_nodes(g) + evaluate_constant_nodes(g, error, &failed);
+    const int changed = replace_shape_nodes(g) + evaluate_constant_nodes(g, &created, error, &failed);
     if (failed) return false;
     if (changed == 0) break;
   }

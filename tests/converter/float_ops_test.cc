@@ -11,6 +11,7 @@
 
 #include "converter/float/float_executor.h"
 #include "converter/float/float_ops.h"
+#include "converter/passes/passes.h"
 
 namespace octet::cvt {
 namespace {
@@ -548,6 +549,89 @@ TEST(FloatExecutor, ErrorsNameTheNode) {
   FloatExecutor ex3(g);
   EXPECT_FALSE(ex3.run({{"x", Tensor::from_floats({3}, {1, 2, 3})}}, &out, &error));
   EXPECT_NE(error.find("com.microsoft"), std::string::npos) << error;
+}
+
+// Sets tight float limits for one test and restores the defaults after it.
+struct ScopedFloatLimits {
+  explicit ScopedFloatLimits(int64_t elements, int64_t held) {
+    FloatLimits l;
+    l.max_elements = elements;
+    l.max_held_bytes = held;
+    set_float_limits(l);
+  }
+  ~ScopedFloatLimits() { set_float_limits(FloatLimits()); }
+};
+
+// A chain x -> Neg -> v0 -> Neg -> v1 ... -> y of `n` nodes.
+Graph neg_chain(int n) {
+  Graph g;
+  g.opset = 13;
+  g.inputs = {"x"};
+  g.outputs = {"y"};
+  for (int k = 0; k < n; ++k) {
+    Node neg = make_node("Neg");
+    neg.name = "neg" + std::to_string(k);
+    neg.inputs = {k == 0 ? "x" : "v" + std::to_string(k - 1)};
+    neg.outputs = {k == n - 1 ? "y" : "v" + std::to_string(k)};
+    g.nodes.push_back(neg);
+  }
+  return g;
+}
+
+TEST(FloatLimits, TensorsAndHeldBytesAreBounded) {
+  EXPECT_GT(float_limits().max_held_bytes, 0);  // half the physical memory by default
+  ScopedFloatLimits limits(1024, 4096);
+  const Tensor shape = Tensor::from_ints({1}, {2048});
+  EXPECT_NE(run_error(make_node("ConstantOfShape"), 13, {&shape}).find("more than 1024 elements"), std::string::npos);
+  const Tensor delta = Tensor::from_ints({}, {1}), zero = Tensor::from_ints({}, {0});
+  run_error(make_node("Range", {}, 3), 13, {&zero, &shape, &delta});
+
+  // 8 values of 256 floats (1 KiB each): freed as the run goes, they fit in 4 KiB;
+  // all kept, the fifth crosses it, and the message names that node.
+  Graph g = neg_chain(8);
+  FloatExecutor ex(g);
+  std::map<std::string, Tensor> out;
+  std::string error;
+  const Tensor x(DType::kFloat32, {256});
+  EXPECT_TRUE(ex.run({{"x", x}}, &out, &error)) << error;
+  EXPECT_FALSE(ex.run({{"x", x}}, &out, &error, /*keep_all=*/true));
+  EXPECT_NE(error.find("'neg4' (Neg)"), std::string::npos) << error;
+  EXPECT_NE(error.find("limit of 4096"), std::string::npos) << error;
+
+  // Constant folding counts every constant it creates: four ConstantOfShape of
+  // 1000 floats (16000 bytes together) are refused; one is folded.
+  for (const int count : {1, 4}) {
+    Graph c;
+    c.opset = 13;
+    c.inputs = {"x"};
+    c.constants["s"] = Tensor::from_ints({1}, {1000});
+    for (int k = 0; k < count; ++k) {
+      Node n = make_node("ConstantOfShape");
+      n.name = "cos" + std::to_string(k);
+      n.inputs = {"s"};
+      n.outputs = {"c" + std::to_string(k)};
+      c.nodes.push_back(n);
+      Node add = make_node("Add");
+      add.name = "add" + std::to_string(k);
+      add.inputs = {"x", "c" + std::to_string(k)};
+      add.outputs = {"y" + std::to_string(k)};
+      c.nodes.push_back(add);
+      c.outputs.push_back("y" + std::to_string(k));
+    }
+    ValueInfo vi;
+    vi.dtype = DType::kFloat32;
+    vi.shape = {1};
+    vi.has_shape = true;
+    c.values["x"] = vi;
+    error.clear();
+    const bool ok = fold_constants(&c, &error);
+    if (count == 1) {
+      EXPECT_TRUE(ok) << error;
+    } else {
+      EXPECT_FALSE(ok);
+      EXPECT_NE(error.find("constant folding (at 'cos"), std::string::npos) << error;
+    }
+  }
 }
 
 TEST(FloatExecutor, GraphOutputThatIsAnInputOrConstant) {
