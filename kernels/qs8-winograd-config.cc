@@ -15,10 +15,13 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
   const auto transforms = [](QS8WinogradConfig* w) {
     w->input = qs8_wino23_input_16c__avx2;
     w->output = qs8_wino23_output_8c__avx2;
+    w->s2_input = qs8_wino23s2_input_16c__avx2;
+    w->s2_output = qs8_wino23s2_output_8c__avx2;
   };
   switch (path) {
     case KernelPath::kAvx512vnni:
       c.name = "qs8_conv2d_winograd_f23__avx512vnni";
+      c.s2_name = "qs8_conv2d_winograd_f23s2__avx512vnni";
       c.gemm_name = "s16_gemm_8x32c2__avx512vnni";
       c.gemm = s16_gemm_8x32c2__avx512vnni;
       c.mr = 8;
@@ -27,6 +30,7 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       break;
     case KernelPath::kAvx512bw:
       c.name = "qs8_conv2d_winograd_f23__avx512bw";
+      c.s2_name = "qs8_conv2d_winograd_f23s2__avx512bw";
       c.gemm_name = "s16_gemm_8x32c2__avx512bw";
       c.gemm = s16_gemm_8x32c2__avx512bw;
       c.mr = 8;
@@ -35,6 +39,7 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       break;
     case KernelPath::kAvxVnni:
       c.name = "qs8_conv2d_winograd_f23__avxvnni";
+      c.s2_name = "qs8_conv2d_winograd_f23s2__avxvnni";
       c.gemm_name = "s16_gemm_6x16c2__avxvnni";
       c.gemm = s16_gemm_6x16c2__avxvnni;
       c.mr = 6;
@@ -43,6 +48,7 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
       break;
     case KernelPath::kAvx2:
       c.name = "qs8_conv2d_winograd_f23__avx2";
+      c.s2_name = "qs8_conv2d_winograd_f23s2__avx2";
       c.gemm_name = "s16_gemm_6x16c2__avx2";
       c.gemm = s16_gemm_6x16c2__avx2;
       c.mr = 6;
@@ -54,6 +60,7 @@ QS8WinogradConfig qs8_winograd_config(KernelPath path) {
   }
 #endif
 #if OCTET_ARM_NEON_KERNELS
+  // No stride-2 form on ARM yet (its transforms are x86 only).
   // One NEON form on every ARM path: sdot and smmla have no 16-bit counterpart, so
   // the dot-product paths run the same kernels, and the load-time measurement
   // (runtime/ops/conv2d_select.cc) decides against their int8 GEMMs per layer.

@@ -1,6 +1,7 @@
 // The Winograd F(2x2, 3x3) kernels of a kernel path: input transform, int16 GEMM
 // per transformed position, output transform with requantization, and the packed
-// weight layout they share (kernels/pack/qs8-winograd-layout.h).
+// weight layout they share (kernels/pack/qs8-winograd-layout.h); and the stride-2
+// form's transforms, which share the GEMM and the layout.
 #pragma once
 
 #include <cstddef>
@@ -45,6 +46,9 @@ struct QS8WinogradOutput {
 using qs8_wino23_output_fn = void (*)(const ConvShape& s, const int32_t* m, size_t m_stride, size_t m_row, size_t t0,
                                       size_t t1, size_t k0, size_t kc, const QS8WinogradOutput& q, int8_t* y);
 
+// The stride-2 form (f23s2) uses the same signatures over 25 V and M positions
+// stored in the slots of kWinogradF23S2Slot, and the input patch of tile (oy, ox) at
+// (2 oy - pad_top, 2 ox - pad_left).
 struct QS8WinogradConfig {
   const char* name = nullptr;  // e.g. "qs8_conv2d_winograd_f23__avx2"; null: none
   const char* gemm_name = nullptr;
@@ -53,6 +57,10 @@ struct QS8WinogradConfig {
   qs8_wino23_input_fn input = nullptr;
   qs8_wino23_output_fn output = nullptr;
   QS8WinogradLayout layout;
+  // 3x3 stride 2 with the same GEMM and layout; null where the path has no transforms
+  const char* s2_name = nullptr;  // e.g. "qs8_conv2d_winograd_f23s2__avx2"
+  qs8_wino23_input_fn s2_input = nullptr;
+  qs8_wino23_output_fn s2_output = nullptr;
 };
 
 QS8WinogradConfig qs8_winograd_config(KernelPath path);

@@ -1,6 +1,7 @@
 // The 3x3 stride-1 convolutions of ResNet-18 and ResNet-50 (the same four shapes in
-// both) and two of PaddleOCR's detector (many pixels, few output channels) in their
-// two exact forms, im2col+GEMM and Winograd F(2x2, 3x3), on every
+// both), ResNet-50's stride-2 3x3 layers and two of PaddleOCR's detector (many
+// pixels, few output channels) in their two exact forms, im2col+GEMM and Winograd
+// F(2x2, 3x3) (its stride-2 form f23s2 for stride 2), on every
 // kernel path this CPU runs, one thread. GMAC/s counts the direct convolution's
 // multiply-accumulates for both forms, so the ratio of the two is the speed-up.
 //   octet-simd-bench --benchmark_filter=Winograd --benchmark_repetitions=5
@@ -16,6 +17,10 @@ const ConvLayer kLayers[] = {
     {"resnet", 28, 28, 128, 128, 3, 1, 1, 1},
     {"resnet", 14, 14, 256, 256, 3, 1, 1, 1},
     {"resnet", 7, 7, 512, 512, 3, 1, 1, 1},
+    // the stride-2 3x3 layers of ResNet-50 (torchvision's v1.5: the stride on the 3x3)
+    {"resnet50", 56, 56, 128, 128, 3, 2, 1, 1},
+    {"resnet50", 28, 28, 256, 256, 3, 2, 1, 1},
+    {"resnet50", 14, 14, 512, 512, 3, 2, 1, 1},
     {"ppocr_det", 160, 160, 96, 24, 3, 1, 1, 1},
     {"ppocr_det", 80, 80, 96, 24, 3, 1, 1, 1},
 };

@@ -18,7 +18,33 @@ int64_t qs8_winograd_f23_bound(size_t k, size_t c, const int8_t* w, int32_t inpu
   return 4 * max_d * worst;
 }
 
-void qs8_winograd_f23_pack(const QS8WinogradLayout& layout, size_t k, size_t c, const int8_t* w, int16_t* out) {
+namespace {
+
+// Row y of G (4 x 3) applied to a 3-vector.
+using GRow = int32_t (*)(int y, const int32_t* g3, size_t stride);
+
+// G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2] (F(2,3) scaled by 2).
+int32_t g_f23(int y, const int32_t* g, size_t st) {
+  switch (y) {
+    case 0: return 2 * g[0];
+    case 1: return g[0] + g[st] + g[2 * st];
+    case 2: return g[0] - g[st] + g[2 * st];
+    default: return 2 * g[2 * st];
+  }
+}
+
+// G2 = [1 0 0; 1 0 1; 0 0 1; 0 1 0] (stride 2: F(2,2) on the even taps, the odd tap).
+int32_t g_f23s2(int y, const int32_t* g, size_t st) {
+  switch (y) {
+    case 0: return g[0];
+    case 1: return g[0] + g[2 * st];
+    case 2: return g[2 * st];
+    default: return g[st];
+  }
+}
+
+// U = G g G^T of every (output, input) channel pair, in `layout`.
+void pack(GRow grow, const QS8WinogradLayout& layout, size_t k, size_t c, const int8_t* w, int16_t* out) {
   const size_t cp = layout.channels(c);
   const size_t nr = static_cast<size_t>(layout.nr);
   const size_t position = layout.position_elements(cp, k);
@@ -37,23 +63,15 @@ void qs8_winograd_f23_pack(const QS8WinogradLayout& layout, size_t k, size_t c, 
           int32_t g[3][3];
           for (int ky = 0; ky < 3; ++ky)
             for (int kx = 0; kx < 3; ++kx) g[ky][kx] = wo[(ky * 3 + kx) * c + i];
-          // t = G' g (4 x 3), then u = t G'^T (4 x 4); G' = [2 0 0; 1 1 1; 1 -1 1; 0 0 2].
+          // t = G g (4 x 3), then u = t G^T (4 x 4).
           int32_t t[4][3];
-          for (int x = 0; x < 3; ++x) {
-            t[0][x] = 2 * g[0][x];
-            t[1][x] = g[0][x] + g[1][x] + g[2][x];
-            t[2][x] = g[0][x] - g[1][x] + g[2][x];
-            t[3][x] = 2 * g[2][x];
-          }
+          for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 3; ++x) t[y][x] = grow(y, &g[0][x], 3);
           int16_t* dst = tmp.data() + ol * 2 + ii;
           const size_t step = nr * 2;
-          for (int y = 0; y < 4; ++y, dst += 4 * step) {
-            // |u| <= 9 * 128 = 1152: int16.
-            dst[0] = static_cast<int16_t>(2 * t[y][0]);
-            dst[step] = static_cast<int16_t>(t[y][0] + t[y][1] + t[y][2]);
-            dst[2 * step] = static_cast<int16_t>(t[y][0] - t[y][1] + t[y][2]);
-            dst[3 * step] = static_cast<int16_t>(2 * t[y][2]);
-          }
+          for (int y = 0; y < 4; ++y)
+            for (int x = 0; x < 4; ++x)  // |u| <= 9 * 128 (F(2,3)), 4 * 128 (stride 2): int16
+              dst[(4 * y + x) * step] = static_cast<int16_t>(grow(x, t[y], 1));
         }
       }
       for (size_t p = 0; p < kWinogradF23Positions; ++p) {
@@ -62,6 +80,16 @@ void qs8_winograd_f23_pack(const QS8WinogradLayout& layout, size_t k, size_t c, 
       }
     }
   }
+}
+
+}  // namespace
+
+void qs8_winograd_f23_pack(const QS8WinogradLayout& layout, size_t k, size_t c, const int8_t* w, int16_t* out) {
+  pack(g_f23, layout, k, c, w, out);
+}
+
+void qs8_winograd_f23s2_pack(const QS8WinogradLayout& layout, size_t k, size_t c, const int8_t* w, int16_t* out) {
+  pack(g_f23s2, layout, k, c, w, out);
 }
 
 }  // namespace octet

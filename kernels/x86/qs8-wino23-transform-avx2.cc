@@ -9,30 +9,12 @@
 #include <cstring>
 
 #include "kernels/common/qs8-wino23-tile-walk.h"
+#include "kernels/x86/qs8-wino23-avx2.h"
 #include "kernels/x86/qs8-wino23-x86.h"
-#include "kernels/x86/requantize-avx2.h"
-#include "kernels/x86/requantize-high32-avx2.h"
 
 namespace octet {
 
 namespace {
-
-inline __m256i widen(const int8_t* p, __m256i z) {
-  return _mm256_sub_epi16(_mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p))), z);
-}
-
-// d = x - Z of 16 channels from c0 at (iy, ix): 0 outside the image (padding), and
-// beyond the last channel (which is never read).
-inline __m256i load_edge(const ConvShape& s, const int8_t* img, int iy, int ix, size_t c0, int8_t zp, __m256i z) {
-  if (iy < 0 || iy >= s.in_h || ix < 0 || ix >= s.in_w) return _mm256_setzero_si256();
-  const size_t c = static_cast<size_t>(s.in_c);
-  const int8_t* p = img + (static_cast<size_t>(iy) * s.in_w + ix) * c + c0;
-  if (c0 + 16 <= c) return widen(p, z);
-  alignas(16) int8_t tmp[16];
-  std::memset(tmp, zp, sizeof(tmp));
-  std::memcpy(tmp, p, c - c0);
-  return widen(tmp, z);
-}
 
 // One patch row times B: (d0 - d2, d1 + d2, d2 - d1, d1 - d3).
 struct Row {
@@ -48,16 +30,6 @@ inline void store4(int16_t* v, size_t stride, __m256i a, __m256i b, __m256i c, _
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(v + stride), b);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(v + 2 * stride), c);
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(v + 3 * stride), d);
-}
-
-inline void store_bytes8(int8_t* out, __m128i y, size_t n) {
-  if (n >= 8) {
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(out), y);
-  } else {
-    alignas(16) int8_t tmp[16];
-    _mm_store_si128(reinterpret_cast<__m128i*>(tmp), y);
-    std::memcpy(out, tmp, n);
-  }
 }
 
 }  // namespace
@@ -80,11 +52,11 @@ void qs8_wino23_input_16c__avx2(const ConvShape& s, const int8_t* x, int32_t zer
       const auto row = [&](int r) -> Row {
         if (full) {
           const int8_t* p = p0 + static_cast<size_t>(r) * pixel_row;
-          return row_b(widen(p, z), widen(p + c, z), widen(p + 2 * c, z), widen(p + 3 * c, z));
+          return row_b(wino_widen_avx2(p, z), wino_widen_avx2(p + c, z), wino_widen_avx2(p + 2 * c, z), wino_widen_avx2(p + 3 * c, z));
         }
         const int iy = iy0 + r;
-        return row_b(load_edge(s, img, iy, ix0, c0, zp8, z), load_edge(s, img, iy, ix0 + 1, c0, zp8, z),
-                     load_edge(s, img, iy, ix0 + 2, c0, zp8, z), load_edge(s, img, iy, ix0 + 3, c0, zp8, z));
+        return row_b(wino_load_edge_avx2(s, img, iy, ix0, c0, zp8, z), wino_load_edge_avx2(s, img, iy, ix0 + 1, c0, zp8, z),
+                     wino_load_edge_avx2(s, img, iy, ix0 + 2, c0, zp8, z), wino_load_edge_avx2(s, img, iy, ix0 + 3, c0, zp8, z));
       };
       // B^T over the rows: V0 = R0 - R2, V1 = R1 + R2, V2 = R2 - R1, V3 = R1 - R3.
       int16_t* out = vt + c0;
@@ -105,15 +77,10 @@ void qs8_wino23_input_16c__avx2(const ConvShape& s, const int8_t* x, int32_t zer
 
 void qs8_wino23_output_8c__avx2(const ConvShape& s, const int32_t* m, size_t m_stride, size_t m_row, size_t t0,
                                 size_t t1, size_t k0, size_t kc, const QS8WinogradOutput& q, int8_t* y) {
-  const RequantOutAvx2 ro = requant_out_avx2(q.zero_point, q.qmin, q.qmax);
-  const __m128i lo = _mm_set1_epi8(static_cast<int8_t>(q.qmin)), hi = _mm_set1_epi8(static_cast<int8_t>(q.qmax));
   const size_t k = static_cast<size_t>(s.out_c);
   for (size_t j = 0; j < kc; j += 8) {
     const size_t kk = k0 + j, nb = std::min<size_t>(8, kc - j);
-    const RequantLanesAvx2 lanes = requant_lanes_avx2(q.m0 + kk, q.shift + kk);
-    RequantHigh32Avx2 h32;
-    const bool short_form = requant_high32_avx2(q.m0 + kk, q.shift + kk, q.zero_point, &h32);
-    const __m256i bias = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q.bias + kk));
+    const WinoRequantAvx2 rq(q, kk);
     Wino23TileWalk tp(s, t0);
     for (size_t t = t0; t < t1; ++t, tp.next()) {
       const int32_t* mt = m + (t - t0) * m_row + j;
@@ -136,12 +103,8 @@ void qs8_wino23_output_8c__avx2(const ConvShape& s, const int32_t* m, size_t m_s
         const int oy = tp.oy + i / 2, ox = tp.ox + i % 2;
         if (oy >= s.out_h || ox >= s.out_w) continue;
         // 4 Y is a multiple of 4: the arithmetic shift divides exactly.
-        const __m256i acc = _mm256_add_epi32(_mm256_srai_epi32(y4[i], 2), bias);
         int8_t* out = y + ((tp.n * static_cast<size_t>(s.out_h) + oy) * s.out_w + ox) * k + kk;
-        store_bytes8(out,
-                     short_form ? requant_high32_pack8_avx2(requant_high32_unclamped_avx2(acc, h32), lo, hi)
-                                : requant_pack8_avx2(requant_avx2(acc, lanes, ro)),
-                     nb);
+        rq.store(_mm256_srai_epi32(y4[i], 2), out, nb);
       }
     }
   }

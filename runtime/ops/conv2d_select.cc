@@ -1,4 +1,5 @@
-// The choice between the GEMM and Winograd forms of a 3x3 stride-1 convolution.
+// The choice between the GEMM and Winograd forms of a 3x3 stride-1 or stride-2
+// convolution.
 // Measured on the device at load: both forms run the layer on one thread, over an
 // input of the layer's real size (values do not change the time), a few times each,
 // interleaved; Winograd is kept when its best time is at least 10% below the GEMM's.
@@ -28,6 +29,7 @@ constexpr double kWinogradMargin = 1.10;
 
 bool same_geometry(const ConvShape& a, const ConvShape& b) {
   return a.batch == b.batch && a.in_h == b.in_h && a.in_w == b.in_w && a.in_c == b.in_c && a.out_c == b.out_c &&
+         a.stride_h == b.stride_h && a.stride_w == b.stride_w &&
          a.pad_top == b.pad_top && a.pad_left == b.pad_left && a.pad_bottom == b.pad_bottom &&
          a.pad_right == b.pad_right;
 }
@@ -91,13 +93,12 @@ std::string format_choice(bool winograd, double wino_ms, double gemm_ms) {
 }  // namespace
 
 Status select_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* op) {
-  if (!conv2d_winograd_shape(p.shape) || c.kernels->winograd.gemm == nullptr) return Status::Ok();
+  if (!conv2d_winograd_available(c.kernels->winograd, p.shape)) return Status::Ok();
   if (c.winograd == WinogradMode::kOff) {
     (*op)->choice = "gemm: Winograd off";
     return Status::Ok();
   }
-  const size_t k = static_cast<size_t>(p.shape.out_c), cin = static_cast<size_t>(p.shape.in_c);
-  if (!qs8_winograd_f23_exact(k, cin, p.weights, p.input_zero_point)) {
+  if (!conv2d_winograd_exact(p)) {
     (*op)->choice = "gemm: weights outside Winograd's exact int32 bound";
     return Status::Ok();
   }

@@ -28,11 +28,16 @@ struct QS8ConvParams {
 // (conv2d_gemm.cc).
 Status create_conv2d_gemm(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
 
-// 3x3 stride-1 dilation-1 groups-1 geometry (Winograd F(2x2, 3x3) may apply).
+// 3x3 stride-1 or stride-2, dilation-1 groups-1 geometry (Winograd F(2x2, 3x3) or its
+// stride-2 form may apply).
 bool conv2d_winograd_shape(const ConvShape& s);
+// The path has that shape's Winograd form.
+bool conv2d_winograd_available(const QS8WinogradConfig& cfg, const ConvShape& s);
+// The layer's weights and input zero point are inside that form's exact int32 bound.
+bool conv2d_winograd_exact(const QS8ConvParams& p);
 
-// Winograd F(2x2, 3x3) (conv2d_winograd.cc); null when the path has no Winograd
-// kernels, the shape is not 3x3 stride 1, or the layer is outside the exact bound.
+// Winograd F(2x2, 3x3) or its stride-2 form (conv2d_winograd.cc); null when the path
+// has no such kernels, the shape is neither, or the layer is outside the exact bound.
 Status create_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out);
 
 // Given the GEMM form *op of a layer, replaces it by the Winograd form where the

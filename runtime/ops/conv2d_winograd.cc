@@ -1,5 +1,5 @@
-// int8 3x3 stride-1 Conv2D by exact integer Winograd F(2x2, 3x3)
-// (kernels/pack/qs8-winograd-layout.h). Work is cut into (tile block, column chunk)
+// int8 3x3 Conv2D by exact integer Winograd F(2x2, 3x3), stride 1, or its stride-2
+// form f23s2 (kernels/pack/qs8-winograd-layout.h). Work is cut into (tile block, column chunk)
 // items: a tile block's transformed input V (16 positions x tiles x channels, int16)
 // and the chunk's products M (16 x tiles x channels, int32) live in the worker's
 // scratch slot, so both stay in L2; the chunk's transformed weights stream through.
@@ -30,6 +30,9 @@ size_t round_up(size_t v, size_t q) { return (v + q - 1) / q * q; }
 class WinogradOperator final : public Operator {
  public:
   QS8WinogradConfig cfg;
+  bool s2 = false;  // the stride-2 form: 25 V / M slots over the 16 U positions
+  qs8_wino23_input_fn input = nullptr;
+  qs8_wino23_output_fn output = nullptr;
   ConvShape shape;
   int32_t zero_point = 0;
   std::unique_ptr<int16_t, AlignedFree> u;  // transformed weights (cfg.layout)
@@ -57,19 +60,26 @@ class WinogradOperator final : public Operator {
         const size_t tb = item / col_chunks, cc = item % col_chunks;
         const size_t t0 = tb * tb_size, t1 = std::min(tiles, t0 + tb_size), nt = t1 - t0;
         if (have != tb) {
-          cfg.input(shape, x, zero_point, t0, t1, cp, v, tb_size * cp);
+          input(shape, x, zero_point, t0, t1, cp, v, tb_size * cp);
           have = tb;
         }
         const size_t n0 = cc * cols_per_chunk, nc = std::min(k - n0, cols_per_chunk);
         for (size_t p = 0; p < kWinogradF23Positions; ++p) {
           const int16_t* w = u.get() + cfg.layout.offset(p, n0 / nr, cp, k);
-          const int16_t* a = v + p * tb_size * cp;
-          int32_t* mp = m + p * tb_size * m_row;
-          for (size_t r = 0; r < nt; r += mr) {
-            cfg.gemm(std::min(mr, nt - r), nc, cp, a + r * cp, cp, w, mp + r * m_row, m_row);
+          // The slots multiplied by U position p: consecutive, so a full tile block
+          // runs them as one GEMM of count * tb_size rows.
+          const size_t first = s2 ? static_cast<size_t>(kWinogradF23S2First[p]) : p;
+          const size_t count = s2 ? static_cast<size_t>(kWinogradF23S2Count[p]) : 1;
+          const size_t runs = nt == tb_size ? 1 : count, rows = nt == tb_size ? count * tb_size : nt;
+          for (size_t run = 0; run < runs; ++run) {
+            const int16_t* a = v + (first + run) * tb_size * cp;
+            int32_t* mp = m + (first + run) * tb_size * m_row;
+            for (size_t r = 0; r < rows; r += mr) {
+              cfg.gemm(std::min(mr, rows - r), nc, cp, a + r * cp, cp, w, mp + r * m_row, m_row);
+            }
           }
         }
-        cfg.output(shape, m, tb_size * m_row, m_row, t0, t1, n0, nc, q, y);
+        output(shape, m, tb_size * m_row, m_row, t0, t1, n0, nc, q, y);
       }
     });
   }
@@ -78,20 +88,34 @@ class WinogradOperator final : public Operator {
 }  // namespace
 
 bool conv2d_winograd_shape(const ConvShape& s) {
-  return s.kernel_h == 3 && s.kernel_w == 3 && s.stride_h == 1 && s.stride_w == 1 && s.dilation_h == 1 &&
-         s.dilation_w == 1 && s.groups == 1 && s.batch >= 1 && s.in_c >= 1;
+  return s.kernel_h == 3 && s.kernel_w == 3 && s.stride_h == s.stride_w && (s.stride_h == 1 || s.stride_h == 2) &&
+         s.dilation_h == 1 && s.dilation_w == 1 && s.groups == 1 && s.batch >= 1 && s.in_c >= 1;
+}
+
+bool conv2d_winograd_available(const QS8WinogradConfig& cfg, const ConvShape& s) {
+  if (cfg.gemm == nullptr || !conv2d_winograd_shape(s)) return false;
+  return s.stride_h == 1 || cfg.s2_input != nullptr;
+}
+
+bool conv2d_winograd_exact(const QS8ConvParams& p) {
+  const size_t k = static_cast<size_t>(p.shape.out_c), cin = static_cast<size_t>(p.shape.in_c);
+  return p.shape.stride_h == 1 ? qs8_winograd_f23_exact(k, cin, p.weights, p.input_zero_point)
+                               : qs8_winograd_f23s2_exact(k, cin, p.weights, p.input_zero_point);
 }
 
 Status create_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, std::unique_ptr<Operator>* out) {
   const QS8WinogradConfig& cfg = c.kernels->winograd;
   const ConvShape& s = p.shape;
-  if (cfg.gemm == nullptr || !conv2d_winograd_shape(s)) return Status::Ok();
+  if (!conv2d_winograd_available(cfg, s) || !conv2d_winograd_exact(p)) return Status::Ok();
   const size_t k = static_cast<size_t>(s.out_c), cin = static_cast<size_t>(s.in_c);
-  if (!qs8_winograd_f23_exact(k, cin, p.weights, p.input_zero_point)) return Status::Ok();
   std::unique_ptr<WinogradOperator> op(new (std::nothrow) WinogradOperator());
   if (!op) return Error(OCTET_OUT_OF_MEMORY) << "out of memory";
   op->cfg = cfg;
-  op->kernel = cfg.name;
+  op->s2 = s.stride_h == 2;
+  op->kernel = op->s2 ? cfg.s2_name : cfg.name;
+  op->input = op->s2 ? cfg.s2_input : cfg.input;
+  op->output = op->s2 ? cfg.s2_output : cfg.output;
+  const size_t slots = op->s2 ? kWinogradF23S2Positions : kWinogradF23Positions;
   op->shape = s;
   op->zero_point = p.input_zero_point;
   op->cp = cfg.layout.channels(cin);
@@ -100,7 +124,8 @@ Status create_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, s
   const size_t bytes = round_up(elements * sizeof(int16_t), 64);
   op->u.reset(static_cast<int16_t*>(std::aligned_alloc(64, bytes)));
   if (!op->u) return c.error(OCTET_OUT_OF_MEMORY) << "cannot allocate " << bytes << " bytes of Winograd weights";
-  qs8_winograd_f23_pack(cfg.layout, k, cin, p.weights, op->u.get());
+  if (op->s2) qs8_winograd_f23s2_pack(cfg.layout, k, cin, p.weights, op->u.get());
+  else qs8_winograd_f23_pack(cfg.layout, k, cin, p.weights, op->u.get());
   const size_t kp = round_up(k, std::max<size_t>(nr, 16));
   op->bias.assign(kp, 0);
   op->m0.assign(kp, 0);
@@ -120,14 +145,14 @@ Status create_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, s
   op->tiles = static_cast<size_t>(s.batch) * ((s.out_h + 1) / 2) * ((s.out_w + 1) / 2);
   // As few tile blocks as the V budget allows, of balanced sizes: every block
   // streams all the transformed weights once.
-  const size_t tb_max = std::min(kMaxTiles, std::max<size_t>(mr, kVBytes / (kWinogradF23Positions * 2 * op->cp)));
+  const size_t tb_max = std::min(kMaxTiles, std::max<size_t>(mr, kVBytes / (slots * 2 * op->cp)));
   op->tile_blocks = (op->tiles + tb_max - 1) / tb_max;
   op->tiles_per_block = round_up((op->tiles + op->tile_blocks - 1) / op->tile_blocks, mr);
   op->tile_blocks = (op->tiles + op->tiles_per_block - 1) / op->tiles_per_block;
   const size_t col_blocks = cfg.layout.blocks(k);
   // Column chunks of balanced sizes under the M budget.
   size_t chunk_blocks =
-      std::max<size_t>(1, kMBytes / (kWinogradF23Positions * 4 * op->tiles_per_block * nr));
+      std::max<size_t>(1, kMBytes / (slots * 4 * op->tiles_per_block * nr));
   chunk_blocks = std::min(chunk_blocks, col_blocks);
   const size_t chunks = (col_blocks + chunk_blocks - 1) / chunk_blocks;
   chunk_blocks = (col_blocks + chunks - 1) / chunks;
@@ -136,8 +161,8 @@ Status create_conv2d_winograd(const OpBuildContext& c, const QS8ConvParams& p, s
   }
   op->cols_per_chunk = chunk_blocks * nr;
   op->col_chunks = (col_blocks + chunk_blocks - 1) / chunk_blocks;
-  op->v_bytes = round_up(kWinogradF23Positions * op->tiles_per_block * op->cp * sizeof(int16_t), 64);
-  op->scratch_bytes = op->v_bytes + kWinogradF23Positions * op->tiles_per_block * op->cols_per_chunk * sizeof(int32_t);
+  op->v_bytes = round_up(slots * op->tiles_per_block * op->cp * sizeof(int16_t), 64);
+  op->scratch_bytes = op->v_bytes + slots * op->tiles_per_block * op->cols_per_chunk * sizeof(int32_t);
   op->direct_macs = static_cast<uint64_t>(s.batch) * s.out_h * s.out_w * k * 9 * cin;
   *out = std::move(op);
   return Status::Ok();

@@ -30,7 +30,12 @@ void check(const ConvCase& c) {
 }
 
 bool is_winograd(const octet::rt::Model& m) {
-  return std::strncmp(m.operators().back()->kernel, "qs8_conv2d_winograd_f23__", 25) == 0;
+  return std::strncmp(m.operators().back()->kernel, "qs8_conv2d_winograd_f23", 23) == 0;
+}
+
+ConvCase stride2(ConvCase c) {
+  c.stride_h = c.stride_w = 2;
+  return c;
 }
 
 TEST(SimdWinograd, ForcedOnRunsWinogradOnEverySimdPath) {
@@ -277,6 +282,161 @@ TEST(SimdWinograd, MeasuredChoiceIsRecordedAndExact) {
     EXPECT_GT(m->choose_ms(), 0.0);
   }
   expect_same_bytes_on_every_path(file, 9, c.describe(), OCTET_WINOGRAD_MEASURE);
+}
+
+// The stride-2 form (f23s2): forced on, it runs wherever the path has it (x86), and
+// the GEMM elsewhere; byte for byte the reference on every path and thread count.
+TEST(SimdWinogradS2, ForcedOnRunsTheStride2Form) {
+  const std::vector<uint8_t> file = conv_model(stride2(ConvCase()));
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    const char* name = octet::kernel_path_name(p);
+    std::shared_ptr<const octet::rt::Model> m;
+    ASSERT_TRUE(load_exact(file.data(), file.size(), &m, name, OCTET_WINOGRAD_ON).ok()) << name;
+    const octet::rt::Operator& op = *m->operators().back();
+    if (octet::kernel_table(p).winograd.s2_name != nullptr) {
+      EXPECT_EQ(std::string(op.kernel), std::string("qs8_conv2d_winograd_f23s2__") + name);
+      EXPECT_EQ(op.choice, "winograd: forced");
+    } else {
+      EXPECT_FALSE(is_winograd(*m)) << name;
+    }
+  }
+  check(stride2(ConvCase()));
+}
+
+TEST(SimdWinogradS2, ChannelSweep) {
+  uint32_t seed = 3000;
+  for (int cin : {1, 3, 15, 16, 17, 33, 65}) {
+    for (int cout : {1, 15, 16, 17, 33, 70}) {
+      ConvCase c;
+      c.in_h = 9;
+      c.in_w = 7;
+      c.in_c = cin;
+      c.out_c = cout;
+      c.seed = seed++;
+      check(stride2(c));
+    }
+  }
+}
+
+TEST(SimdWinogradS2, SizesAndPadding) {
+  uint32_t seed = 3500;
+  struct G {
+    int h, w, pt, pl, pb, pr;
+  };
+  // Even and odd sizes (odd output sizes leave half tiles), no padding, asymmetric
+  // padding as ONNX's SAME_UPPER / SAME_LOWER give it, more padding than the kernel.
+  const G geoms[] = {{1, 1, 1, 1, 1, 1}, {2, 2, 1, 1, 1, 1}, {3, 3, 0, 0, 0, 0}, {4, 4, 0, 0, 0, 0},
+                     {5, 5, 0, 0, 0, 0}, {6, 6, 0, 0, 1, 1}, {6, 6, 1, 1, 0, 0}, {7, 9, 1, 1, 1, 1},
+                     {8, 5, 0, 1, 1, 0}, {9, 11, 2, 2, 2, 2}, {13, 3, 1, 2, 0, 0}, {1, 17, 1, 1, 1, 1},
+                     {16, 16, 1, 1, 1, 1}, {3, 3, 2, 2, 2, 2}, {10, 10, 3, 0, 3, 1}, {15, 14, 1, 1, 1, 1}};
+  for (const G& g : geoms) {
+    ConvCase c;
+    c.in_h = g.h;
+    c.in_w = g.w;
+    c.pad_top = g.pt;
+    c.pad_left = g.pl;
+    c.pad_bottom = g.pb;
+    c.pad_right = g.pr;
+    c.in_c = 13;
+    c.out_c = 21;
+    c.seed = seed++;
+    check(stride2(c));
+  }
+  ConvCase batch;
+  batch.batch = 3;
+  batch.in_h = 7;
+  batch.in_w = 6;
+  batch.in_c = 9;
+  batch.out_c = 18;
+  batch.seed = seed++;
+  check(stride2(batch));
+}
+
+TEST(SimdWinogradS2, QuantizationKnobs) {
+  uint32_t seed = 4000;
+  for (int32_t zin : {-128, 0, 127}) {
+    for (int32_t zout : {-128, 127}) {
+      ConvCase c;
+      c.in_c = 11;
+      c.out_c = 19;
+      c.input_zero_point = zin;
+      c.output_zero_point = zout;
+      c.seed = seed++;
+      check(stride2(c));
+    }
+  }
+  ConvCase clamp;
+  clamp.in_c = 16;
+  clamp.out_c = 32;
+  clamp.qmin = -20;
+  clamp.qmax = 30;
+  clamp.output_zero_point = 0;
+  clamp.seed = seed++;
+  check(stride2(clamp));
+  ConvCase per_tensor;
+  per_tensor.per_channel = false;
+  per_tensor.bias = false;
+  per_tensor.seed = seed++;
+  check(stride2(per_tensor));
+  for (float scale : {1e-4f, 50.0f}) {
+    ConvCase c;
+    c.in_c = 20;
+    c.out_c = 40;
+    c.output_scale = scale;
+    c.seed = seed++;
+    check(stride2(c));
+  }
+}
+
+// ResNet's stride-2 shapes, smaller: several tile blocks and column chunks, threaded.
+TEST(SimdWinogradS2, LargeLayersSplitOverThreads) {
+  uint32_t seed = 4500;
+  struct L {
+    int h, w, cin, cout;
+  };
+  for (const L& l : {L{56, 56, 32, 48}, L{28, 27, 128, 100}, L{14, 14, 256, 260}}) {
+    ConvCase c;
+    c.in_h = l.h;
+    c.in_w = l.w;
+    c.in_c = l.cin;
+    c.out_c = l.cout;
+    c.seed = seed++;
+    check(stride2(c));
+  }
+}
+
+// The stride-2 form does not scale, so its bound is the direct convolution's own:
+// at C = 7310 (the runtime's int32 limit for 3x3 layers) with every weight -128 and
+// every |x - Z| = 255, |Y| = 2^31 - 98,048 (2^31 - 1 - 98,047) while the per-position sums wrap in
+// int32; the result must be exact, and the form is still chosen.
+TEST(SimdWinogradS2, Int32BoundEdge) {
+  for (int32_t zp : {-128, 127}) {
+    ConvCase c;
+    c.in_h = 6;
+    c.in_w = 5;
+    c.in_c = 7310;
+    c.out_c = 3;
+    c.input_zero_point = zp;
+    c.output_zero_point = 0;
+    c.fill_weights = -128;
+    c.per_channel = false;
+    c.bias = false;
+    c.output_scale = 2400.0f;
+    const std::vector<uint8_t> file = conv_model(stride2(c));
+    const uint8_t fill = zp == -128 ? 0x7f : 0x80;
+    std::string kernel;
+    const std::vector<uint8_t> want = run_filled(file, "reference", OCTET_WINOGRAD_OFF, fill, &kernel);
+    bool varied = false;
+    for (uint8_t b : want) varied = varied || (b != want[0]);
+    EXPECT_TRUE(varied) << "outputs of corners, edges and centre should differ";
+    for (const octet::KernelPath p : runnable_kernel_paths()) {
+      if (p == octet::KernelPath::kReference) continue;
+      const char* name = octet::kernel_path_name(p);
+      const std::vector<uint8_t> got = run_filled(file, name, OCTET_WINOGRAD_ON, fill, &kernel);
+      EXPECT_EQ(got, want) << c.describe() << " [" << name << ", " << kernel << "]";
+      if (octet::kernel_table(p).winograd.s2_name != nullptr) EXPECT_EQ(kernel, octet::kernel_table(p).winograd.s2_name);
+    }
+  }
 }
 
 TEST(SimdWinograd, OptionAndEnvironmentErrors) {
