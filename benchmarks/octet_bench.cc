@@ -57,7 +57,7 @@ const char kUsage[] =
     "  --profile         per-operator table (median over the timed runs)\n"
     "  --kernel-path P   octet: run on kernel path P (reference, avx2, avx512bw, avxvnni,\n"
     "                    avx512vnni; default: the best this CPU runs, or $OCTET_KERNEL_PATH)\n"
-    "  --winograd M      octet: 3x3 stride-1 convolutions in Winograd F(2,3): measure (time\n"
+    "  --winograd M      octet: 3x3 stride-1/2 convolutions in Winograd F(2,3): measure (time\n"
     "                    both forms per layer at load, Winograd if 10% faster), off, on (wherever\n"
     "                    exact); default $OCTET_WINOGRAD, else measure. --profile shows each choice\n"
     "  --json FILE       one JSON record of the results\n"

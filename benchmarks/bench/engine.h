@@ -61,7 +61,7 @@ class Engine {
   // octet: the kernel path the model runs on; empty for other engines.
   virtual std::string kernel_path() const { return ""; }
   // octet: how the layers with two forms chose (e.g. "winograd in 12 of 16 3x3
-  // stride-1 layers, chosen by timing at load: 35.1 ms"); empty when none.
+  // stride-1/2 layers, chosen by timing at load: 35.1 ms"); empty when none.
   virtual std::string choices() const { return ""; }
 };
 

@@ -98,7 +98,7 @@ class OctetEngine final : public Engine {
     octet_load_times t;
     octet_model_load_times(model_->model, &t);
     char line[256];
-    std::snprintf(line, sizeof(line), "winograd in %zu of %zu 3x3 stride-1 layers%s", winograd, with_choice,
+    std::snprintf(line, sizeof(line), "winograd in %zu of %zu 3x3 stride-1/2 layers%s", winograd, with_choice,
                   measured > 0 ? ", chosen by timing at load" : "");
     std::string out = line;
     if (measured > 0) {

@@ -78,8 +78,9 @@ octet_status octet_model_load_memory(const void* data, size_t size, octet_model*
  * OCTET_INVALID_ARGUMENT. Every path gives the same output bytes. */
 typedef struct octet_load_options {
   const char* kernel_path;
-  /* How 3x3 stride-1 int8 convolutions choose between im2col+GEMM and exact
-   * Winograd F(2x2, 3x3) (same bytes either way): OCTET_WINOGRAD_MEASURE times
+  /* How 3x3 stride-1 int8 convolutions (and stride-2 ones on x86) choose between
+   * im2col+GEMM and exact Winograd F(2x2, 3x3) (stride 2: its f23s2 form; same
+   * bytes either way): OCTET_WINOGRAD_MEASURE times
    * both forms of each such layer at load (one thread, each distinct geometry once)
    * and keeps Winograd where it is at least 10% faster; _OFF never uses Winograd;
    * _ON uses it wherever it is exact. _DEFAULT (0) is the environment variable OCTET_WINOGRAD ("measure",
@@ -138,8 +139,8 @@ typedef struct octet_operator_info {
   int output_rank;    /* runtime shape of output 0 (NHWC for 4-D); 0 when none */
   int64_t output_dims[OCTET_MAX_RANK];
   uint64_t macs;
-  /* Why this kernel, where the runtime chose between forms (3x3 stride-1 int8
-   * convolutions: "winograd: measured ..."), else "". */
+  /* Why this kernel, where the runtime chose between forms (3x3 stride-1 and
+   * stride-2 int8 convolutions: "winograd: measured ..."), else "". */
   const char* choice;
 } octet_operator_info;
 octet_status octet_model_operator_info(const octet_model* model, size_t index, octet_operator_info* info);

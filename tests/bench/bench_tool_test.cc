@@ -218,12 +218,12 @@ TEST(BenchTool, WinogradModesAndTheProfileChoice) {
   Result r = run_bench(m + " --winograd on");
   ASSERT_EQ(r.code, 0) << r.err;
   if (r.out.find("kernel path  reference") != std::string::npos) GTEST_SKIP() << "no SIMD path on this CPU";
-  EXPECT_NE(r.out.find("forms        winograd in 1 of 1 3x3 stride-1 layers\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("forms        winograd in 1 of 1 3x3 stride-1/2 layers\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("qs8_conv2d_winograd_f23__"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("winograd: forced"), std::string::npos) << r.out;
   r = run_bench(m + " --winograd off");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("forms        winograd in 0 of 1 3x3 stride-1 layers\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("forms        winograd in 0 of 1 3x3 stride-1/2 layers\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("gemm: Winograd off"), std::string::npos) << r.out;
   r = run_bench(m);  // the default: measured at load
   ASSERT_EQ(r.code, 0) << r.err;
