@@ -118,17 +118,21 @@ TEST(SimdWinograd, ChannelSweep) {
   }
 }
 
-TEST(SimdWinograd, SizesAndPadding) {
-  uint32_t seed = 500;
+// Even and odd sizes (odd output sizes leave half tiles), no padding, asymmetric
+// padding as ONNX's SAME_UPPER / SAME_LOWER give it, more padding than the kernel,
+// and a batch, at `stride` (1 or 2).
+void sizes_and_padding(int stride, uint32_t seed) {
   struct G {
     int h, w, pt, pl, pb, pr;
   };
   const G geoms[] = {{1, 1, 1, 1, 1, 1}, {2, 2, 1, 1, 1, 1}, {3, 3, 0, 0, 0, 0}, {4, 4, 0, 0, 0, 0},
                      {5, 5, 0, 0, 0, 0}, {3, 8, 1, 1, 1, 1}, {6, 9, 1, 1, 1, 1}, {7, 7, 1, 0, 0, 1},
                      {8, 5, 0, 1, 1, 0}, {9, 11, 2, 2, 2, 2}, {4, 6, 2, 0, 1, 2}, {13, 3, 1, 2, 0, 0},
-                     {1, 17, 1, 1, 1, 1}, {16, 16, 1, 1, 1, 1}, {3, 3, 2, 2, 2, 2}, {10, 10, 3, 0, 3, 1}};
+                     {1, 17, 1, 1, 1, 1}, {16, 16, 1, 1, 1, 1}, {3, 3, 2, 2, 2, 2}, {10, 10, 3, 0, 3, 1},
+                     {6, 6, 0, 0, 1, 1}, {6, 6, 1, 1, 0, 0}, {15, 14, 1, 1, 1, 1}};
   for (const G& g : geoms) {
     ConvCase c;
+    c.stride_h = c.stride_w = stride;
     c.in_h = g.h;
     c.in_w = g.w;
     c.pad_top = g.pt;
@@ -141,14 +145,17 @@ TEST(SimdWinograd, SizesAndPadding) {
     check(c);
   }
   ConvCase batch;
+  batch.stride_h = batch.stride_w = stride;
   batch.batch = 3;
-  batch.in_h = 5;
+  batch.in_h = 7;
   batch.in_w = 6;
   batch.in_c = 9;
   batch.out_c = 18;
   batch.seed = seed++;
   check(batch);
 }
+
+TEST(SimdWinograd, SizesAndPadding) { sizes_and_padding(1, 500); }
 
 TEST(SimdWinograd, QuantizationKnobs) {
   uint32_t seed = 1000;
@@ -227,40 +234,53 @@ std::vector<uint8_t> run_filled(const std::vector<uint8_t>& file, const char* pa
   return y;
 }
 
-// 4 * 255 * 128 * 9 * C <= 2^31 - 1 holds up to C = 1827: there, with every weight
-// -128 and every |x - Z| = 255, |4 Y| reaches 2^31 - 1,175,040 and the products'
-// partial sums wrap in int32; the result must still be exact. At C = 1828 the layer
-// must run on the GEMM. The output scale keeps outputs inside the int8 range, so
-// every pixel's value (4, 6 or 9 taps) is checked, not a clamp.
+// A bound-edge layer: in_c channels at `stride`, every weight -128, every input
+// byte giving |x - Z| = 255 (x = 127 for Z = -128, x = -128 for Z = 127). The output
+// scale keeps outputs inside the int8 range, so every pixel's value (4, 6 or 9 taps)
+// is checked, not a clamp. Each SIMD path with Winograd forced must match the
+// reference; `winograd_kernel(path)` returns the kernel expected there.
+template <class Expected>
+void bound_edge(int stride, int in_h, int in_w, int in_c, int32_t zp, float output_scale, Expected winograd_kernel) {
+  ConvCase c;
+  c.stride_h = c.stride_w = stride;
+  c.in_h = in_h;
+  c.in_w = in_w;
+  c.in_c = in_c;
+  c.out_c = 3;
+  c.input_zero_point = zp;
+  c.output_zero_point = 0;
+  c.fill_weights = -128;
+  c.per_channel = false;
+  c.bias = false;
+  c.output_scale = output_scale;
+  const std::vector<uint8_t> file = conv_model(c);
+  const uint8_t fill = zp == -128 ? 0x7f : 0x80;
+  std::string kernel;
+  const std::vector<uint8_t> want = run_filled(file, "reference", OCTET_WINOGRAD_OFF, fill, &kernel);
+  bool varied = false;
+  for (uint8_t b : want) varied = varied || (b != want[0]);
+  EXPECT_TRUE(varied) << "outputs of corners, edges and centre should differ";
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    if (p == octet::KernelPath::kReference) continue;
+    const char* name = octet::kernel_path_name(p);
+    const std::vector<uint8_t> got = run_filled(file, name, OCTET_WINOGRAD_ON, fill, &kernel);
+    EXPECT_EQ(got, want) << c.describe() << " [" << name << ", " << kernel << "]";
+    const std::string expected = winograd_kernel(p);
+    if (!expected.empty()) EXPECT_EQ(kernel, expected) << "for C " << in_c;
+  }
+  check(c);
+}
+
+// 4 * 255 * 128 * 9 * C <= 2^31 - 1 holds up to C = 1827: there |4 Y| reaches
+// 2^31 - 1,175,040 and the products' partial sums wrap in int32; the result must
+// still be exact. At C = 1828 the layer must run on the GEMM.
 TEST(SimdWinograd, Int32BoundEdge) {
   for (int cin : {1827, 1828}) {
     for (int32_t zp : {-128, 127}) {
-      ConvCase c;
-      c.in_h = 4;
-      c.in_w = 3;
-      c.in_c = cin;
-      c.out_c = 3;
-      c.input_zero_point = zp;
-      c.output_zero_point = 0;
-      c.fill_weights = -128;
-      c.per_channel = false;
-      c.bias = false;
-      c.output_scale = 600.0f;
-      const std::vector<uint8_t> file = conv_model(c);
-      const uint8_t fill = zp == -128 ? 0x7f : 0x80;  // x = 127 or -128: |x - Z| = 255
-      std::string kernel;
-      const std::vector<uint8_t> want = run_filled(file, "reference", OCTET_WINOGRAD_OFF, fill, &kernel);
-      bool varied = false;
-      for (uint8_t b : want) varied = varied || (b != want[0]);
-      EXPECT_TRUE(varied) << "outputs of corners, edges and centre should differ";
-      for (const octet::KernelPath p : runnable_kernel_paths()) {
-        if (p == octet::KernelPath::kReference) continue;
-        const char* name = octet::kernel_path_name(p);
-        const std::vector<uint8_t> got = run_filled(file, name, OCTET_WINOGRAD_ON, fill, &kernel);
-        EXPECT_EQ(got, want) << c.describe() << " [" << name << ", " << kernel << "]";
-        EXPECT_EQ(kernel.rfind("qs8_conv2d_winograd_f23__", 0) == 0, cin == 1827) << kernel << " for C " << cin;
-      }
-      check(c);
+      bound_edge(1, 4, 3, cin, zp, 600.0f, [&](octet::KernelPath p) -> std::string {
+        const char* n = octet::kernel_table(p).winograd.name;
+        return cin == 1827 && n != nullptr ? n : octet::kernel_table(p).gemm.name;
+      });
     }
   }
 }
@@ -318,39 +338,7 @@ TEST(SimdWinogradS2, ChannelSweep) {
   }
 }
 
-TEST(SimdWinogradS2, SizesAndPadding) {
-  uint32_t seed = 3500;
-  struct G {
-    int h, w, pt, pl, pb, pr;
-  };
-  // Even and odd sizes (odd output sizes leave half tiles), no padding, asymmetric
-  // padding as ONNX's SAME_UPPER / SAME_LOWER give it, more padding than the kernel.
-  const G geoms[] = {{1, 1, 1, 1, 1, 1}, {2, 2, 1, 1, 1, 1}, {3, 3, 0, 0, 0, 0}, {4, 4, 0, 0, 0, 0},
-                     {5, 5, 0, 0, 0, 0}, {6, 6, 0, 0, 1, 1}, {6, 6, 1, 1, 0, 0}, {7, 9, 1, 1, 1, 1},
-                     {8, 5, 0, 1, 1, 0}, {9, 11, 2, 2, 2, 2}, {13, 3, 1, 2, 0, 0}, {1, 17, 1, 1, 1, 1},
-                     {16, 16, 1, 1, 1, 1}, {3, 3, 2, 2, 2, 2}, {10, 10, 3, 0, 3, 1}, {15, 14, 1, 1, 1, 1}};
-  for (const G& g : geoms) {
-    ConvCase c;
-    c.in_h = g.h;
-    c.in_w = g.w;
-    c.pad_top = g.pt;
-    c.pad_left = g.pl;
-    c.pad_bottom = g.pb;
-    c.pad_right = g.pr;
-    c.in_c = 13;
-    c.out_c = 21;
-    c.seed = seed++;
-    check(stride2(c));
-  }
-  ConvCase batch;
-  batch.batch = 3;
-  batch.in_h = 7;
-  batch.in_w = 6;
-  batch.in_c = 9;
-  batch.out_c = 18;
-  batch.seed = seed++;
-  check(stride2(batch));
-}
+TEST(SimdWinogradS2, SizesAndPadding) { sizes_and_padding(2, 3500); }
 
 TEST(SimdWinogradS2, QuantizationKnobs) {
   uint32_t seed = 4000;
@@ -406,36 +394,15 @@ TEST(SimdWinogradS2, LargeLayersSplitOverThreads) {
 }
 
 // The stride-2 form does not scale, so its bound is the direct convolution's own:
-// at C = 7310 (the runtime's int32 limit for 3x3 layers) with every weight -128 and
-// every |x - Z| = 255, |Y| = 2^31 - 98,048 (2^31 - 1 - 98,047) while the per-position sums wrap in
-// int32; the result must be exact, and the form is still chosen.
+// at C = 7310 (the runtime's int32 limit for 3x3 layers) |Y| = 2^31 - 98,048
+// (2^31 - 1 - 98,047) while the per-position sums wrap in int32; the result must be
+// exact, and the form is still chosen.
 TEST(SimdWinogradS2, Int32BoundEdge) {
   for (int32_t zp : {-128, 127}) {
-    ConvCase c;
-    c.in_h = 6;
-    c.in_w = 5;
-    c.in_c = 7310;
-    c.out_c = 3;
-    c.input_zero_point = zp;
-    c.output_zero_point = 0;
-    c.fill_weights = -128;
-    c.per_channel = false;
-    c.bias = false;
-    c.output_scale = 2400.0f;
-    const std::vector<uint8_t> file = conv_model(stride2(c));
-    const uint8_t fill = zp == -128 ? 0x7f : 0x80;
-    std::string kernel;
-    const std::vector<uint8_t> want = run_filled(file, "reference", OCTET_WINOGRAD_OFF, fill, &kernel);
-    bool varied = false;
-    for (uint8_t b : want) varied = varied || (b != want[0]);
-    EXPECT_TRUE(varied) << "outputs of corners, edges and centre should differ";
-    for (const octet::KernelPath p : runnable_kernel_paths()) {
-      if (p == octet::KernelPath::kReference) continue;
-      const char* name = octet::kernel_path_name(p);
-      const std::vector<uint8_t> got = run_filled(file, name, OCTET_WINOGRAD_ON, fill, &kernel);
-      EXPECT_EQ(got, want) << c.describe() << " [" << name << ", " << kernel << "]";
-      if (octet::kernel_table(p).winograd.s2_name != nullptr) EXPECT_EQ(kernel, octet::kernel_table(p).winograd.s2_name);
-    }
+    bound_edge(2, 6, 5, 7310, zp, 2400.0f, [](octet::KernelPath p) -> std::string {
+      const char* n = octet::kernel_table(p).winograd.s2_name;
+      return n != nullptr ? n : "";
+    });
   }
 }
 
