@@ -1,7 +1,7 @@
 // int8 3x3 Conv2D by exact integer Winograd F(2x2, 3x3), stride 1, or its stride-2
 // form f23s2 (kernels/pack/qs8-winograd-layout.h). Work is cut into (tile block, column chunk)
-// items: a tile block's transformed input V (16 positions x tiles x channels, int16)
-// and the chunk's products M (16 x tiles x channels, int32) live in the worker's
+// items: a tile block's transformed input V (16 positions, 25 for stride 2, x tiles x
+// channels, int16) and the chunk's products M (as many x tiles x channels, int32) live in the worker's
 // scratch slot, so both stay in L2; the chunk's transformed weights stream through.
 #include <algorithm>
 #include <cstdlib>
@@ -94,7 +94,7 @@ bool conv2d_winograd_shape(const ConvShape& s) {
 
 bool conv2d_winograd_available(const QS8WinogradConfig& cfg, const ConvShape& s) {
   if (cfg.gemm == nullptr || !conv2d_winograd_shape(s)) return false;
-  return s.stride_h == 1 || cfg.s2_input != nullptr;
+  return s.stride_h == 1 || (cfg.s2_name != nullptr && cfg.s2_input != nullptr && cfg.s2_output != nullptr);
 }
 
 bool conv2d_winograd_exact(const QS8ConvParams& p) {

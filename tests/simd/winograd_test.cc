@@ -38,6 +38,20 @@ ConvCase stride2(ConvCase c) {
   return c;
 }
 
+// check(), and on every path with a stride-2 form, that the form ran (not a
+// fallback to the GEMM).
+void check_s2(const ConvCase& c) {
+  const std::vector<uint8_t> file = conv_model(c);
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    const char* want = octet::kernel_table(p).winograd.s2_name;
+    if (want == nullptr) continue;
+    std::shared_ptr<const octet::rt::Model> m;
+    ASSERT_TRUE(load_exact(file.data(), file.size(), &m, octet::kernel_path_name(p), OCTET_WINOGRAD_ON).ok());
+    EXPECT_STREQ(m->operators().back()->kernel, want) << c.describe();
+  }
+  check(c);
+}
+
 TEST(SimdWinograd, ForcedOnRunsWinogradOnEverySimdPath) {
   ConvCase c;
   const std::vector<uint8_t> file = conv_model(c);
@@ -142,7 +156,7 @@ void sizes_and_padding(int stride, uint32_t seed) {
     c.in_c = 13;
     c.out_c = 21;
     c.seed = seed++;
-    check(c);
+    stride == 2 ? check_s2(c) : check(c);
   }
   ConvCase batch;
   batch.stride_h = batch.stride_w = stride;
@@ -152,7 +166,7 @@ void sizes_and_padding(int stride, uint32_t seed) {
   batch.in_c = 9;
   batch.out_c = 18;
   batch.seed = seed++;
-  check(batch);
+  stride == 2 ? check_s2(batch) : check(batch);
 }
 
 TEST(SimdWinograd, SizesAndPadding) { sizes_and_padding(1, 500); }
@@ -320,7 +334,37 @@ TEST(SimdWinogradS2, ForcedOnRunsTheStride2Form) {
       EXPECT_FALSE(is_winograd(*m)) << name;
     }
   }
-  check(stride2(ConvCase()));
+  check_s2(stride2(ConvCase()));
+  // Unequal strides have no Winograd form: the GEMM, with no choice to record.
+  ConvCase mixed;
+  mixed.stride_h = 2;
+  const std::vector<uint8_t> mixed_file = conv_model(mixed);
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    std::shared_ptr<const octet::rt::Model> m;
+    ASSERT_TRUE(load_exact(mixed_file.data(), mixed_file.size(), &m, octet::kernel_path_name(p), OCTET_WINOGRAD_ON).ok());
+    EXPECT_FALSE(is_winograd(*m));
+    EXPECT_EQ(m->operators().back()->choice, "");
+  }
+  check(mixed);
+}
+
+TEST(SimdWinogradS2, MeasuredChoiceIsRecordedAndExact) {
+  ConvCase c;
+  c.in_h = 40;
+  c.in_w = 40;
+  c.in_c = 32;
+  c.out_c = 32;
+  const std::vector<uint8_t> file = conv_model(stride2(c));
+  for (const octet::KernelPath p : runnable_kernel_paths()) {
+    if (octet::kernel_table(p).winograd.s2_name == nullptr) continue;
+    std::shared_ptr<const octet::rt::Model> m;
+    ASSERT_TRUE(load_exact(file.data(), file.size(), &m, octet::kernel_path_name(p), OCTET_WINOGRAD_MEASURE).ok());
+    const std::string& choice = m->operators().back()->choice;
+    const std::string form = is_winograd(*m) ? "winograd: measured at load" : "gemm: measured at load";
+    EXPECT_EQ(choice.rfind(form, 0), 0u) << choice;
+    EXPECT_GT(m->choose_ms(), 0.0);
+  }
+  expect_same_bytes_on_every_path(file, 19, c.describe(), OCTET_WINOGRAD_MEASURE);
 }
 
 TEST(SimdWinogradS2, ChannelSweep) {
@@ -333,7 +377,7 @@ TEST(SimdWinogradS2, ChannelSweep) {
       c.in_c = cin;
       c.out_c = cout;
       c.seed = seed++;
-      check(stride2(c));
+      check_s2(stride2(c));
     }
   }
 }
@@ -350,7 +394,7 @@ TEST(SimdWinogradS2, QuantizationKnobs) {
       c.input_zero_point = zin;
       c.output_zero_point = zout;
       c.seed = seed++;
-      check(stride2(c));
+      check_s2(stride2(c));
     }
   }
   ConvCase clamp;
@@ -360,19 +404,19 @@ TEST(SimdWinogradS2, QuantizationKnobs) {
   clamp.qmax = 30;
   clamp.output_zero_point = 0;
   clamp.seed = seed++;
-  check(stride2(clamp));
+  check_s2(stride2(clamp));
   ConvCase per_tensor;
   per_tensor.per_channel = false;
   per_tensor.bias = false;
   per_tensor.seed = seed++;
-  check(stride2(per_tensor));
+  check_s2(stride2(per_tensor));
   for (float scale : {1e-4f, 50.0f}) {
     ConvCase c;
     c.in_c = 20;
     c.out_c = 40;
     c.output_scale = scale;
     c.seed = seed++;
-    check(stride2(c));
+    check_s2(stride2(c));
   }
 }
 
@@ -389,14 +433,13 @@ TEST(SimdWinogradS2, LargeLayersSplitOverThreads) {
     c.in_c = l.cin;
     c.out_c = l.cout;
     c.seed = seed++;
-    check(stride2(c));
+    check_s2(stride2(c));
   }
 }
 
 // The stride-2 form does not scale, so its bound is the direct convolution's own:
 // at C = 7310 (the runtime's int32 limit for 3x3 layers) |Y| = 2^31 - 98,048
-// (2^31 - 1 - 98,047) while the per-position sums wrap in int32; the result must be
-// exact, and the form is still chosen.
+// (2^31 - 1 - 98,047); the result must be exact, and the form is still chosen.
 TEST(SimdWinogradS2, Int32BoundEdge) {
   for (int32_t zp : {-128, 127}) {
     bound_edge(2, 6, 5, 7310, zp, 2400.0f, [](octet::KernelPath p) -> std::string {
